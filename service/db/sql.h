@@ -1,0 +1,127 @@
+/*
+ * sql.h: the per-resource database functions. Each fills plain C structs
+ * (no JSON) and returns a db_status; callers own nothing they did not pass.
+ */
+#ifndef DB_SQL_H
+#define DB_SQL_H
+
+#include "db/db.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern const db_stmt db_health_statements[];
+extern const db_stmt db_token_statements[];
+extern const db_stmt db_region_statements[];
+extern const db_stmt db_category_statements[];
+extern const db_stmt db_year_statements[];
+
+enum { NAME_MAX_BYTES = 401, CODE_MAX_BYTES = 21, TS_BYTES = 32 };
+
+/* ---- health ---- */
+db_status db_schema_version(db_conn *c, int *version);
+
+/* ---- tokens ---- */
+typedef struct {
+    int64_t id;
+    char name[NAME_MAX_BYTES];
+    char role[16];
+    char region_code[CODE_MAX_BYTES]; /* "" for none */
+    char last4[8];
+    char created_at[TS_BYTES];
+    char revoked_at[TS_BYTES];        /* "" while active */
+} db_token;
+
+/* Finds the active token whose secret hashes to sha256_hex (64 chars). */
+db_status db_token_find_active(db_conn *c, const char *sha256_hex,
+                               db_token *out);
+/* Inserts; fills out->id and created_at. region_code NULL for none. */
+db_status db_token_insert(db_conn *c, const char *name, const char *role,
+                          const char *region_code, const char *sha256_hex,
+                          const char *last4, db_token *out);
+db_status db_token_get(db_conn *c, int64_t id, db_token *out);
+/* Up to limit tokens with id > after_id, in id order. *n set to count;
+ * out must hold limit entries. */
+db_status db_token_list(db_conn *c, int64_t after_id, int limit,
+                        db_token *out, int *n);
+/* DB_NOT_FOUND when no active token has this id. */
+db_status db_token_revoke(db_conn *c, int64_t id);
+
+/* ---- regions ---- */
+enum { REGION_MAX_DEPTH = 4 };
+
+typedef struct {
+    char code[CODE_MAX_BYTES];
+    char name[NAME_MAX_BYTES];
+    int level; /* 1 county .. 4 group */
+    char parent_code[CODE_MAX_BYTES];
+    int depth; /* entries in path */
+    char path[REGION_MAX_DEPTH][CODE_MAX_BYTES];
+} db_region;
+
+db_status db_region_get(db_conn *c, const char *code, db_region *out);
+/* Children of code: calls fn for each (code order). */
+typedef void (*db_region_fn)(void *cls, const db_region *r);
+db_status db_region_children(db_conn *c, const char *code, db_region_fn fn,
+                             void *cls);
+typedef enum { REGION_INSERTED, REGION_UPDATED, REGION_UNCHANGED } region_change;
+/* Inserts or renames a region whose parent and path the caller checked. */
+db_status db_region_upsert(db_conn *c, const db_region *r, region_change *ch);
+db_status db_region_count(db_conn *c, int64_t *n);
+
+/* ---- categories ---- */
+typedef struct {
+    char code[40];
+    char name[NAME_MAX_BYTES];
+    char department[NAME_MAX_BYTES]; /* "" for none */
+    char updated_at[TS_BYTES];
+} db_category;
+
+db_status db_category_upsert(db_conn *c, const db_category *in,
+                             db_category *out, bool *created);
+db_status db_category_get(db_conn *c, const char *code, db_category *out);
+typedef void (*db_category_fn)(void *cls, const db_category *cat);
+db_status db_category_list(db_conn *c, db_category_fn fn, void *cls);
+
+/* ---- years ---- */
+enum { YEAR_MAX_TIERS = 9, YEAR_MAX_SUBSIDIES = 512 };
+
+typedef struct {
+    int tier;
+    int64_t contribution;
+    int64_t fiscal_subsidy;
+} db_tier;
+
+typedef struct {
+    char category[40];
+    int tier;
+    int64_t subsidy;
+} db_subsidy;
+
+typedef struct {
+    int year;
+    char collection_start[11], collection_end[11];
+    char full_year_until[11], next_month_until[11];
+    int waiting_days;
+    char no_fiscal_subsidy_from[11], coverage_end[11];
+    char updated_at[TS_BYTES];
+    size_t ntiers;
+    db_tier tiers[YEAR_MAX_TIERS];
+    size_t nsubsidies;
+    db_subsidy *subsidies; /* owned: db_year_free() */
+} db_year;
+
+/* Replaces the year's whole configuration in one transaction. When a
+ * subsidy names an unknown category, returns DB_REFERENCE and sets
+ * *bad_subsidy to its index. Fills updated_at and *created. */
+db_status db_year_put(db_conn *c, db_year *y, size_t *bad_subsidy,
+                      bool *created);
+/* Reads a year; the caller frees out with db_year_free(). */
+db_status db_year_get(db_conn *c, int year, db_year *out);
+void db_year_free(db_year *y);
+
+/* copies a result field into a fixed buffer, truncating safely */
+void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row,
+                   int col);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * statements.c: the list of every statement array, prepared on each
+ * connection when it opens. Each resource's SQL lives in its own db file.
+ */
+#include "db/db.h"
+#include "db/sql.h"
+
+static const db_stmt tx_statements[] = {
+    {"tx_begin_read_committed", "BEGIN ISOLATION LEVEL READ COMMITTED"},
+    {"tx_begin_repeatable_read", "BEGIN ISOLATION LEVEL REPEATABLE READ"},
+    {"tx_begin_serializable", "BEGIN ISOLATION LEVEL SERIALIZABLE"},
+    {"tx_commit", "COMMIT"},
+    {"tx_rollback", "ROLLBACK"},
+    {NULL, NULL},
+};
+
+const db_stmt *const db_all_statements[] = {
+    tx_statements,     db_health_statements, db_token_statements,
+    db_region_statements, db_category_statements, db_year_statements,
+    NULL,
+};

@@ -1,0 +1,34 @@
+/*
+ * coverage.c: defaults and consistency of a year's coverage rules.
+ */
+#include "domain/coverage.h"
+
+#include <stddef.h>
+
+coverage_rules coverage_rules_default(int year)
+{
+    coverage_rules r = {
+        .full_year_until = {year - 1, 12, 31},
+        .next_month_until = {year, 2, date_days_in_month(year, 2)},
+        .waiting_days = 90,
+        .no_fiscal_subsidy_from = {year, 7, 1},
+        .coverage_end = {year, 12, 31},
+    };
+    return r;
+}
+
+const char *coverage_rules_problem(int year, const coverage_rules *r)
+{
+    if (r->full_year_until.year < year - 1 || r->full_year_until.year > year)
+        return "coverage.full_year_until";
+    if (date_compare(r->next_month_until, r->full_year_until) <= 0)
+        return "coverage.next_month_until";
+    if (r->waiting_days < 0 || r->waiting_days > 365)
+        return "coverage.waiting_days";
+    if (date_compare(r->no_fiscal_subsidy_from, r->next_month_until) <= 0)
+        return "coverage.no_fiscal_subsidy_from";
+    if (r->coverage_end.year != year ||
+        date_compare(r->coverage_end, r->no_fiscal_subsidy_from) < 0)
+        return "coverage.coverage_end";
+    return NULL;
+}

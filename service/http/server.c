@@ -1,0 +1,323 @@
+/*
+ * server.c: libmicrohttpd glue: the request lifecycle, body limits, the
+ * worker queue, the access log and graceful shutdown.
+ *
+ * Lifecycle: MHD's first call creates the request (route matched, limits
+ * set); the following calls append the body; the last call hands the
+ * request to a worker and suspends the connection; the worker runs
+ * dispatch() and resumes it; MHD calls once more and the reply is queued;
+ * the completion callback logs, counts and frees the request.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "http/server.h"
+
+#include "http/metrics.h"
+#include "http/reply.h"
+#include "http/router.h"
+#include "log.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct server {
+    app *app;
+    struct MHD_Daemon *daemon;
+    pthread_t *workers;
+    unsigned nworkers;
+    pthread_mutex_t mu;
+    pthread_cond_t work;
+    request *head, *tail;
+    bool stopping;
+    atomic_long inflight;
+    atomic_ulong next_id;
+    unsigned id_prefix;
+};
+
+const char *request_query(request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *request_header(request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+static void set_request_id(server *s, request *rq)
+{
+    const char *given = request_header(rq, "X-Request-Id");
+    size_t n = given ? strlen(given) : 0;
+    bool ok = n > 0 && n < sizeof rq->request_id;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)given[i]) || strchr("-_.", given[i]);
+    if (ok)
+        memcpy(rq->request_id, given, n + 1);
+    else
+        snprintf(rq->request_id, sizeof rq->request_id, "%08x-%08lx",
+                 s->id_prefix, atomic_fetch_add(&s->next_id, 1));
+}
+
+static request *request_new(server *s, struct MHD_Connection *conn,
+                            const char *url, const char *method)
+{
+    request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return NULL;
+    rq->app = s->app;
+    rq->conn = conn;
+    clock_gettime(CLOCK_MONOTONIC, &rq->started);
+    snprintf(rq->method, sizeof rq->method, "%s", method);
+    rq->url = strdup(url);
+    set_request_id(s, rq);
+    buf allow = {0};
+    rq->route_index = router_match(api_routes, method, url, rq->params,
+                                   &rq->nparams, &allow);
+    if (rq->route_index >= 0)
+        rq->route = &api_routes[rq->route_index];
+    else if (allow.len) {
+        reply_error(rq, 405, "method_not_allowed", NULL,
+                    "%s is not allowed here", method);
+        reply_add_header(rq, MHD_HTTP_HEADER_ALLOW, allow.data);
+    } else
+        reply_error(rq, 404, "not_found", NULL, "no such endpoint");
+    buf_free(&allow);
+    rq->body_limit = rq->route && rq->route->body == BODY_CSV
+                         ? s->app->cfg.max_import_bytes
+                         : s->app->cfg.max_body_bytes;
+    atomic_fetch_add(&s->inflight, 1);
+    return rq;
+}
+
+static void request_free(request *rq)
+{
+    for (int i = 0; i < rq->nparams; i++)
+        free(rq->params[i]);
+    free(rq->url);
+    buf_free(&rq->body);
+    json_decref(rq->json);
+    if (rq->response)
+        MHD_destroy_response(rq->response);
+    free(rq);
+}
+
+/* A declared Content-Length over the limit is refused before reading. */
+static void check_declared_length(request *rq)
+{
+    const char *cl = request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > rq->body_limit) {
+        rq->body_too_large = true;
+        if (!rq->response)
+            reply_error(rq, 413, "payload_too_large", NULL,
+                        "the body exceeds %zu bytes", rq->body_limit);
+    }
+}
+
+static void append_body(request *rq, const char *data, size_t len)
+{
+    if (rq->body_too_large || rq->response)
+        return; /* discard */
+    if (rq->body.len + len > rq->body_limit || !buf_append(&rq->body, data, len))
+        rq->body_too_large = true;
+}
+
+static enum MHD_Result queue_reply(request *rq)
+{
+    rq->state = RQ_REPLIED;
+    if (!rq->response)
+        return MHD_NO;
+    return MHD_queue_response(rq->conn, rq->status, rq->response);
+}
+
+static void enqueue(server *s, request *rq)
+{
+    rq->state = RQ_QUEUED;
+    MHD_suspend_connection(rq->conn);
+    pthread_mutex_lock(&s->mu);
+    rq->next_queued = NULL;
+    if (s->tail)
+        s->tail->next_queued = rq;
+    else
+        s->head = rq;
+    s->tail = rq;
+    pthread_cond_signal(&s->work);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    server *s = cls;
+    request *rq = *con_cls;
+    if (!rq) {
+        rq = request_new(s, conn, url, method);
+        if (!rq)
+            return MHD_NO;
+        *con_cls = rq;
+        check_declared_length(rq);
+        /* refuse early (404, 405, 413) without reading the body */
+        return rq->response ? queue_reply(rq) : MHD_YES;
+    }
+    if (*upload_size) {
+        append_body(rq, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (rq->state == RQ_READING) {
+        if (rq->route && rq->route->uses_db) {
+            enqueue(s, rq);
+            return MHD_YES;
+        }
+        dispatch(rq); /* cheap and database-free: answer on this thread */
+    }
+    return queue_reply(rq);
+}
+
+static void *worker_main(void *arg)
+{
+    server *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->head && !s->stopping)
+            pthread_cond_wait(&s->work, &s->mu);
+        request *rq = s->head;
+        if (rq) {
+            s->head = rq->next_queued;
+            if (!s->head)
+                s->tail = NULL;
+        }
+        pthread_mutex_unlock(&s->mu);
+        if (!rq)
+            return NULL; /* stopping and the queue is empty */
+        dispatch(rq);
+        rq->state = RQ_REPLIED;
+        MHD_resume_connection(rq->conn);
+    }
+}
+
+static void log_access(request *rq, unsigned status, double secs)
+{
+    json_t *line = json_pack(
+        "{s:s,s:s,s:s,s:s,s:i,s:f}", "msg", "request", "request_id",
+        rq->request_id, "method", rq->method, "route",
+        rq->route ? rq->route->pattern : "unmatched", "status", (int)status,
+        "duration_ms", secs * 1000.0);
+    log_fields(LOG_INFO, line);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    server *s = cls;
+    request *rq = *con_cls;
+    if (!rq)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double secs = (double)(now.tv_sec - rq->started.tv_sec) +
+                  (double)(now.tv_nsec - rq->started.tv_nsec) / 1e9;
+    /* 499: the client went away before the reply was sent */
+    unsigned status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK || !rq->status
+                          ? (rq->status ? rq->status : 499)
+                          : rq->status;
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !rq->response)
+        status = 499;
+    metrics_observe(rq->route_index, status, secs);
+    log_access(rq, status, secs);
+    request_free(rq);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    log_msg(LOG_WARN, "http: %s", msg);
+}
+
+static bool start_workers(server *s)
+{
+    s->workers = calloc(s->app->cfg.workers, sizeof *s->workers);
+    if (!s->workers)
+        return false;
+    for (unsigned i = 0; i < s->app->cfg.workers; i++) {
+        if (pthread_create(&s->workers[i], NULL, worker_main, s) != 0)
+            return false;
+        s->nworkers++;
+    }
+    return true;
+}
+
+server *server_start(app *a)
+{
+    server *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->app = a;
+    s->id_prefix = (unsigned)getpid() ^ (unsigned)time(NULL);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->work, NULL);
+    if (!start_workers(s)) {
+        log_msg(LOG_ERROR, "cannot start the request workers");
+        server_stop(s);
+        return NULL;
+    }
+    const config *c = &a->cfg;
+    s->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+            MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+        (uint16_t)c->port, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->http_threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->conn_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    if (!s->daemon) {
+        log_msg(LOG_ERROR, "cannot listen on port %u", c->port);
+        server_stop(s);
+        return NULL;
+    }
+    return s;
+}
+
+void server_stop(server *s)
+{
+    if (s->daemon) {
+        MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+        /* let in-flight requests finish */
+        struct timespec tick = {0, 10000000L};
+        for (unsigned ms = 0; atomic_load(&s->inflight) > 0 &&
+                              ms < s->app->cfg.shutdown_grace_s * 1000;
+             ms += 10)
+            nanosleep(&tick, NULL);
+    }
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->work);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < s->nworkers; i++)
+        pthread_join(s->workers[i], NULL);
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    free(s->workers);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->work);
+    free(s);
+}

@@ -40,7 +40,8 @@ void log_fields(int level, json_t *fields)
     json_t *line = json_pack("{s:s,s:s}", "ts", ts, "level", level_names[level]);
     json_object_update(line, fields);
     json_decref(fields);
-    char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII |
+                                       JSON_REAL_PRECISION(6));
     json_decref(line);
     if (!text)
         return;

@@ -26,15 +26,15 @@ bool rate_basis_points(int64_t num, int64_t den, int64_t *bp_out)
     if (den <= 0 || num < 0)
         return false;
     int64_t whole = num / den;
-    if (whole > (INT64_MAX - 10000) / 10000)
-        return false;
     uint64_t rem = (uint64_t)(num % den);
-    int64_t frac = 0;
+    int64_t frac = 0; /* 0..10000 once rounded */
     for (int i = 0; i < 4; i++)
         frac = frac * 10 + next_digit(&rem, (uint64_t)den);
     /* Half-up: round away the remainder when it is at least den / 2. */
     if (rem >= (uint64_t)den - rem)
         frac++;
+    if (whole > (INT64_MAX - frac) / 10000)
+        return false;
     *bp_out = whole * 10000 + frac;
     return true;
 }

@@ -1,0 +1,55 @@
+/*
+ * harness.h: integration-test plumbing: a throwaway PostgreSQL cluster, the
+ * real service binary started against it, and an HTTP client.
+ */
+#ifndef TESTS_HARNESS_H
+#define TESTS_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ADMIN "integration-admin-token-0123456789"
+
+typedef struct {
+    long status;
+    char *body;          /* owned, NUL-terminated */
+    json_t *json;        /* owned; NULL when the body is not JSON */
+    char location[256];  /* Location header, or "" */
+    char allow[128];     /* Allow header, or "" */
+    char content_type[128];
+} http_reply;
+
+/* Creates the cluster and starts the service (MEDINS_BIN, default
+ * build/medins) on a free port; aborts the run when it cannot. */
+void harness_start(void);
+/* Stops the service and the cluster; removes the directory. */
+void harness_stop(void);
+/* SIGTERMs the service and returns its exit status (-1 on time-out). */
+int harness_stop_service(void);
+/* Starts the service again against the same cluster. */
+void harness_restart_service(void);
+
+/* The cluster: kill -9 the postmaster and children, or start it again. */
+void harness_kill_postgres(void);
+void harness_start_postgres(void);
+/* Runs SQL against the service's database with psql; returns its stdout
+ * (caller frees) or NULL. */
+char *harness_sql(const char *sql);
+const char *harness_database_url(void);
+const char *harness_dir(void);
+
+/* One request. token may be NULL; ctype and body may be NULL. */
+http_reply http(const char *method, const char *path, const char *token,
+                const char *ctype, const char *body);
+/* JSON shortcuts. */
+http_reply http_json(const char *method, const char *path, const char *token,
+                     const char *json_body);
+void http_reply_free(http_reply *r);
+
+/* The error code of an error reply, or "". */
+const char *error_code(const http_reply *r);
+const char *error_field(const http_reply *r);
+
+#endif

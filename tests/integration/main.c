@@ -1,0 +1,29 @@
+/*
+ * main.c: runs the integration suites against one real service and one
+ * throwaway cluster, in this process (no fork), so that the last suite can
+ * stop the service and check how it exited.
+ */
+#include "integration/harness.h"
+
+#include <check.h>
+#include <stdlib.h>
+
+Suite *ops_suite(void);
+Suite *auth_suite(void);
+Suite *reference_suite(void);
+Suite *faults_suite(void);
+
+int main(void)
+{
+    harness_start();
+    SRunner *sr = srunner_create(ops_suite());
+    srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, reference_suite());
+    srunner_add_suite(sr, faults_suite()); /* last: restarts things */
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    harness_stop();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

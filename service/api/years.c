@@ -87,7 +87,7 @@ static outcome tiers_or_reply(request *rq, json_t *arr, db_year *y)
     size_t i;
     json_t *el;
     json_array_foreach(arr, i, el) {
-        char prefix[32];
+        char prefix[48];
         tier_in t = {0};
         snprintf(prefix, sizeof prefix, "tiers[%zu]", i);
         if (jspec_parse_or_reply(rq, el, prefix, tier_spec, &t) != OUT_CONTINUE)

@@ -107,7 +107,7 @@ static bool run(PGconn *pg, const char *what, const char *sql, int nparams,
 
 static bool applied(PGconn *pg, int version, bool *yes)
 {
-    char v[8];
+    char v[16];
     snprintf(v, sizeof v, "%d", version);
     const char *p[] = {v};
     PGresult *r = PQexecParams(
@@ -123,7 +123,7 @@ static bool applied(PGconn *pg, int version, bool *yes)
 static bool apply_file(PGconn *pg, const char *dir, const char *name,
                        int version)
 {
-    char path[4096], v[8];
+    char path[4096], v[16];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     snprintf(v, sizeof v, "%d", version);
     char *sql = read_file(path);

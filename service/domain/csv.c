@@ -12,7 +12,6 @@
 
 enum {
     ST_REC_START,   /* no byte of a record seen yet */
-    ST_AFTER_CR,    /* a CR ended a line; a following LF belongs to it */
     ST_FIELD_START, /* just after a comma (or the record's first byte) */
     ST_UNQUOTED,
     ST_QUOTED,
@@ -138,8 +137,8 @@ static csv_status end_field(csv_reader *r, bool more)
 }
 
 /* Delivers the record (completing its last field first unless it was
- * abandoned) and gets ready for the next; c is the byte that ended it. */
-static csv_status end_record(csv_reader *r, unsigned char c, bool complete)
+ * abandoned) and gets ready for the next. */
+static csv_status end_record(csv_reader *r, bool complete)
 {
     if (complete) {
         csv_status st = end_field(r, false);
@@ -149,7 +148,7 @@ static csv_status end_record(csv_reader *r, unsigned char c, bool complete)
     for (size_t i = 0; i < r->nfields; i++)
         r->ptrs[i] = r->buf + r->starts[i];
     csv_record rec = {r->rec_line, r->nfields, r->ptrs, r->lengths, r->error};
-    r->state = c == '\r' ? ST_AFTER_CR : ST_REC_START;
+    r->state = ST_REC_START;
     r->pos = r->field_start = r->field_len = r->nfields = 0;
     r->error = NULL;
     r->u8_need = 0;
@@ -177,7 +176,7 @@ static inline csv_status structural(csv_reader *r, unsigned char c)
         if (c == ',')
             return end_field(r, true);
         if (eol)
-            return end_record(r, c, true);
+            return end_record(r, true);
         r->state = ST_UNQUOTED;
         return put(r, c);
     case ST_UNQUOTED:
@@ -186,7 +185,7 @@ static inline csv_status structural(csv_reader *r, unsigned char c)
             return end_field(r, true);
         }
         if (eol)
-            return end_record(r, c, true);
+            return end_record(r, true);
         if (c == '"')
             return malformed(r, "bare quote in unquoted field");
         return put(r, c);
@@ -205,7 +204,7 @@ static inline csv_status structural(csv_reader *r, unsigned char c)
             return end_field(r, true);
         }
         if (eol)
-            return end_record(r, c, true);
+            return end_record(r, true);
         return malformed(r, "text after closing quote");
     }
 }
@@ -220,22 +219,16 @@ static inline csv_status step(csv_reader *r, unsigned char c)
         r->line++;
     r->prev_cr = c == '\r';
     switch (r->state) {
-    case ST_AFTER_CR:
-        r->state = ST_REC_START;
-        if (c == '\n')
-            return CSV_OK;
-        /* fall through */
     case ST_REC_START:
-        if (c == '\n' || c == '\r') { /* empty line: not a record */
-            r->state = c == '\r' ? ST_AFTER_CR : ST_REC_START;
+        /* An empty line, or the LF of a CRLF that ended a record. */
+        if (c == '\n' || c == '\r')
             return CSV_OK;
-        }
         r->rec_line = r->line;
         r->state = ST_FIELD_START;
         break;
     case ST_SKIP:
         if (c == '\n' || c == '\r')
-            return end_record(r, c, false);
+            return end_record(r, false);
         return CSV_OK;
     default:
         break;
@@ -331,8 +324,6 @@ csv_status csv_finish(csv_reader *r)
     if (st == CSV_OK) {
         switch (r->state) {
         case ST_REC_START:
-        case ST_AFTER_CR:
-            r->state = ST_REC_START;
             break;
         case ST_QUOTED:
             st = CSV_ERR_UNTERMINATED_QUOTE;
@@ -340,7 +331,7 @@ csv_status csv_finish(csv_reader *r)
         default:
             if (r->u8_need)
                 set_error(r, "invalid utf-8");
-            st = end_record(r, '\0', r->state != ST_SKIP);
+            st = end_record(r, r->state != ST_SKIP);
             break;
         }
     }
@@ -350,7 +341,7 @@ csv_status csv_finish(csv_reader *r)
 
 size_t csv_reader_line(const csv_reader *r)
 {
-    if (r->state == ST_REC_START || r->state == ST_AFTER_CR)
+    if (r->state == ST_REC_START)
         return r->line;
     return r->rec_line;
 }

@@ -1,0 +1,28 @@
+/*
+ * main.c: runs every unit suite (pure logic, no I/O).
+ */
+#include <check.h>
+#include <stdlib.h>
+
+Suite *date_suite(void);
+Suite *idnumber_suite(void);
+Suite *csv_suite(void);
+Suite *money_rate_suite(void);
+Suite *access_suite(void);
+Suite *coverage_rules_suite(void);
+Suite *router_suite(void);
+
+int main(void)
+{
+    SRunner *sr = srunner_create(date_suite());
+    srunner_add_suite(sr, idnumber_suite());
+    srunner_add_suite(sr, csv_suite());
+    srunner_add_suite(sr, money_rate_suite());
+    srunner_add_suite(sr, access_suite());
+    srunner_add_suite(sr, coverage_rules_suite());
+    srunner_add_suite(sr, router_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

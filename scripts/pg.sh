@@ -13,8 +13,19 @@ cmd=${1:?usage: pg.sh start|stop|kill|url DIR}
 dir=${2:?usage: pg.sh start|stop|kill|url DIR}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-data=$dir/pgdata
-log=$dir/postgres.log
+base=$dir
+# As root the cluster belongs to the postgres user, who may not be able to
+# reach a folder under /root: then the cluster lives in postgres's home and
+# $dir keeps a note of where.
+if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 &&
+    ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+    base=/var/lib/postgresql/medins-$(printf %s "$dir" | cksum | cut -d' ' -f1)
+    mkdir -p "$base"
+    chown postgres: "$base"
+    echo "$base" > "$dir/pg-location"
+fi
+data=$base/pgdata
+log=$base/postgres.log
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/initdb" ] || { echo "pg.sh: PostgreSQL server not installed (make deps)" >&2; exit 1; }
@@ -24,7 +35,7 @@ as_owner() {
 }
 
 # The socket path must fit in sun_path (107 bytes): use a short one if needed.
-sockdir=$dir/run
+sockdir=$base/run
 if [ ${#sockdir} -gt 90 ]; then
     sockdir=/tmp/medins-pg-$(printf %s "$dir" | cksum | cut -d' ' -f1)
 fi
@@ -35,14 +46,10 @@ init_cluster() {
     mkdir -p "$data" "$sockdir"
     chmod 700 "$data"
     if [ "$(id -u)" -eq 0 ]; then
-        chown postgres: "$data" "$sockdir" "$dir"
-        runuser -u postgres -- test -x "$dir" || {
-            echo "pg.sh: the postgres user cannot reach $dir; use a VAR_DIR it can traverse" >&2
-            exit 1
-        }
+        chown postgres: "$data" "$sockdir" "$base"
     fi
     as_owner "$bindir/initdb" -D "$data" -U medins --auth=trust -E UTF8 \
-        --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+        --locale=C.UTF-8 >"$base/initdb.log" 2>&1 || { cat "$base/initdb.log" >&2; exit 1; }
     cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$sockdir'

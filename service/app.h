@@ -11,9 +11,9 @@ typedef struct app app;
 
 struct app {
     config cfg;
-    db_pool *pool;              /* owned */
-    char admin_sha256[65];      /* hex SHA-256 of ADMIN_TOKEN */
-    int schema_expected;        /* latest migration number on disk */
+    db_pool *pool;         /* owned */
+    char admin_sha256[65]; /* hex SHA-256 of ADMIN_TOKEN */
+    int schema_expected;   /* latest migration number on disk */
 };
 
 #endif

@@ -33,8 +33,10 @@ static bool env_uint(const char *name, unsigned long long dflt,
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
     if (errno || *end || v[0] == '-' || n < lo || n > hi) {
-        fprintf(stderr, "config: %s must be an integer in [%llu, %llu], "
-                        "got \"%s\"\n", name, lo, hi, v);
+        fprintf(stderr,
+                "config: %s must be an integer in [%llu, %llu], "
+                "got \"%s\"\n",
+                name, lo, hi, v);
         return false;
     }
     *out = n;
@@ -59,11 +61,11 @@ static bool load_numbers(config *cfg)
     unsigned long long v;
     if (cores < 1)
         cores = 1;
-#define NUM(var, name, dflt, lo, hi)                                          \
-    do {                                                                      \
-        if (!env_uint(name, dflt, lo, hi, &v))                                \
-            return false;                                                     \
-        cfg->var = v;                                                         \
+#define NUM(var, name, dflt, lo, hi)                                           \
+    do {                                                                       \
+        if (!env_uint(name, dflt, lo, hi, &v))                                 \
+            return false;                                                      \
+        cfg->var = v;                                                          \
     } while (0)
     NUM(port, "PORT", 8080, 1, 65535);
     NUM(http_threads, "HTTP_THREADS", (unsigned long long)cores, 1, 256);

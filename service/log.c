@@ -37,11 +37,12 @@ void log_fields(int level, json_t *fields)
     }
     char ts[40];
     now_iso(ts);
-    json_t *line = json_pack("{s:s,s:s}", "ts", ts, "level", level_names[level]);
+    json_t *line =
+        json_pack("{s:s,s:s}", "ts", ts, "level", level_names[level]);
     json_object_update(line, fields);
     json_decref(fields);
     char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII |
-                                       JSON_REAL_PRECISION(6));
+                                      JSON_REAL_PRECISION(6));
     json_decref(line);
     if (!text)
         return;

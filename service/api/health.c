@@ -30,8 +30,9 @@ void handle_readyz(request *rq)
                     rq->app->schema_expected);
         return;
     }
-    reply_json(rq, 200, json_pack("{s:s,s:i}", "status", "ready",
-                                  "schema_version", version));
+    reply_json(
+        rq, 200,
+        json_pack("{s:s,s:i}", "status", "ready", "schema_version", version));
 }
 
 void handle_metrics(request *rq)

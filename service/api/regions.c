@@ -28,7 +28,7 @@ typedef struct {
     request *rq;
     region_line *lines; /* owned */
     size_t n, cap;
-    json_t *rejected;   /* rejections found while reading */
+    json_t *rejected;    /* rejections found while reading */
     json_t *db_rejected; /* rejections found in the transaction */
     long inserted, updated, unchanged;
 } import_ctx;
@@ -40,8 +40,9 @@ static json_t *reject(size_t line, const char *code, const char *field,
                       const char *msg)
 {
     json_t *j = csvbody_rejection(line, field, "%s", msg);
-    json_object_set_new(j, "code", code && region_code_valid(code)
-                                       ? json_string(code) : json_null());
+    json_object_set_new(j, "code",
+                        code && region_code_valid(code) ? json_string(code)
+                                                        : json_null());
     return j;
 }
 
@@ -83,8 +84,8 @@ static int on_row(void *cls, size_t line, const char *const *v,
     if (!why)
         why = line_problem(v, &field);
     if (why) {
-        json_array_append_new(x->rejected, reject(line, v ? v[0] : NULL,
-                                                  field, why));
+        json_array_append_new(x->rejected,
+                              reject(line, v ? v[0] : NULL, field, why));
         return 0;
     }
     size_t first = first_line_of(x, v[0]);
@@ -156,9 +157,9 @@ static db_status apply_line(import_ctx *x, const region_line *l)
     if (access_decide(&x->rq->who, x->rq->route->roles,
                       (const char(*)[ACCESS_CODE_BYTES])r.path,
                       r.depth) != ACCESS_ALLOW) {
-        json_array_append_new(x->db_rejected,
-                              reject(l->line, r.code, "code",
-                                     "outside this token's region"));
+        json_array_append_new(
+            x->db_rejected,
+            reject(l->line, r.code, "code", "outside this token's region"));
         return DB_OK;
     }
     region_change ch;

@@ -25,8 +25,8 @@ typedef struct {
 } token_req;
 
 static const jspec token_spec[] = {
-    {"name", JS_STRING, true, offsetof(token_req, name), NAME_MAX_BYTES, 1,
-     100, JSPEC_NO_FLAG},
+    {"name", JS_STRING, true, offsetof(token_req, name), NAME_MAX_BYTES, 1, 100,
+     JSPEC_NO_FLAG},
     {"role", JS_STRING, true, offsetof(token_req, role), 16, 1, 15,
      JSPEC_NO_FLAG},
     {"region_code", JS_STRING, false, offsetof(token_req, region_code),
@@ -113,8 +113,8 @@ void handle_token_list(request *rq)
         return;
     db_token *rows = calloc((size_t)limit, sizeof *rows);
     int n = 0;
-    db_status st = rows ? db_token_list(rq->db, after, (int)limit, rows, &n)
-                        : DB_ERROR;
+    db_status st =
+        rows ? db_token_list(rq->db, after, (int)limit, rows, &n) : DB_ERROR;
     if (st != DB_OK) {
         free(rows);
         reply_db_error(rq, st);
@@ -127,8 +127,9 @@ void handle_token_list(request *rq)
     if (n == limit)
         snprintf(cursor, sizeof cursor, "%" PRId64, rows[n - 1].id);
     free(rows);
-    reply_json(rq, 200, json_pack("{s:o,s:s?}", "items", items, "next_cursor",
-                                  cursor[0] ? cursor : NULL));
+    reply_json(rq, 200,
+               json_pack("{s:o,s:s?}", "items", items, "next_cursor",
+                         cursor[0] ? cursor : NULL));
 }
 
 void handle_token_get(request *rq)

@@ -74,8 +74,8 @@ static const jspec coverage_spec[] = {
     {"no_fiscal_subsidy_from", JS_DATE, false,
      offsetof(coverage_in, no_fiscal_subsidy_from), 11, 0, 0,
      offsetof(coverage_in, has[3])},
-    {"coverage_end", JS_DATE, false, offsetof(coverage_in, coverage_end), 11,
-     0, 0, offsetof(coverage_in, has[4])},
+    {"coverage_end", JS_DATE, false, offsetof(coverage_in, coverage_end), 11, 0,
+     0, offsetof(coverage_in, has[4])},
     JSPEC_END,
 };
 
@@ -86,7 +86,8 @@ static outcome tiers_or_reply(request *rq, json_t *arr, db_year *y)
         return OUT_REPLIED;
     size_t i;
     json_t *el;
-    json_array_foreach(arr, i, el) {
+    json_array_foreach(arr, i, el)
+    {
         char prefix[48];
         tier_in t = {0};
         snprintf(prefix, sizeof prefix, "tiers[%zu]", i);
@@ -214,16 +215,16 @@ static json_t *year_json(const db_year *y)
     json_t *tiers = json_array(), *subsidies = json_array();
     for (size_t i = 0; i < y->ntiers; i++)
         json_array_append_new(
-            tiers, json_pack("{s:i,s:I,s:I}", "tier", y->tiers[i].tier,
-                             "contribution", (json_int_t)y->tiers[i].contribution,
-                             "fiscal_subsidy",
-                             (json_int_t)y->tiers[i].fiscal_subsidy));
+            tiers,
+            json_pack("{s:i,s:I,s:I}", "tier", y->tiers[i].tier, "contribution",
+                      (json_int_t)y->tiers[i].contribution, "fiscal_subsidy",
+                      (json_int_t)y->tiers[i].fiscal_subsidy));
     for (size_t i = 0; i < y->nsubsidies; i++)
-        json_array_append_new(
-            subsidies,
-            json_pack("{s:s,s:i,s:I}", "category", y->subsidies[i].category,
-                      "tier", y->subsidies[i].tier, "subsidy",
-                      (json_int_t)y->subsidies[i].subsidy));
+        json_array_append_new(subsidies,
+                              json_pack("{s:s,s:i,s:I}", "category",
+                                        y->subsidies[i].category, "tier",
+                                        y->subsidies[i].tier, "subsidy",
+                                        (json_int_t)y->subsidies[i].subsidy));
     return json_pack(
         "{s:i,s:s,s:s,s:o,s:o,s:{s:s,s:s,s:i,s:s,s:s},s:s}", "year", y->year,
         "collection_start", y->collection_start, "collection_end",
@@ -267,8 +268,8 @@ void handle_year_put(request *rq)
     if (st == DB_REFERENCE) {
         char field[48];
         snprintf(field, sizeof field, "subsidies[%zu].category", bad);
-        reply_error(rq, 422, "validation_failed", field,
-                    "unknown category %s", y.subsidies[bad].category);
+        reply_error(rq, 422, "validation_failed", field, "unknown category %s",
+                    y.subsidies[bad].category);
     } else if (st != DB_OK)
         reply_db_error(rq, st);
     else {

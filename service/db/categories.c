@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#define CATEGORY_COLS                                                         \
-    "code, name, department, "                                                \
-    "to_char(updated_at AT TIME ZONE 'Asia/Shanghai', "                       \
+#define CATEGORY_COLS                                                          \
+    "code, name, department, "                                                 \
+    "to_char(updated_at AT TIME ZONE 'Asia/Shanghai', "                        \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 
 const db_stmt db_category_statements[] = {
@@ -16,7 +16,8 @@ const db_stmt db_category_statements[] = {
      "VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET "
      "name = excluded.name, department = excluded.department, "
      "updated_at = now() RETURNING " CATEGORY_COLS ", (xmax = 0)"},
-    {"category_get", "SELECT " CATEGORY_COLS " FROM categories WHERE code = $1"},
+    {"category_get",
+     "SELECT " CATEGORY_COLS " FROM categories WHERE code = $1"},
     {"category_list", "SELECT " CATEGORY_COLS " FROM categories ORDER BY code"},
     {NULL, NULL},
 };

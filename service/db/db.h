@@ -12,13 +12,13 @@
 
 typedef enum {
     DB_OK = 0,
-    DB_NOT_FOUND,    /* a lookup found no row (set by callers, not db_exec) */
-    DB_RETRY,        /* serialization failure or deadlock: run again */
-    DB_UNAVAILABLE,  /* connection lost or server shutting down */
-    DB_CONFLICT,     /* unique violation (23505) */
-    DB_REFERENCE,    /* foreign key violation (23503) */
-    DB_CHECK,        /* check or not-null violation (23514, 23502) */
-    DB_ERROR         /* anything else: a bug on our side */
+    DB_NOT_FOUND,   /* a lookup found no row (set by callers, not db_exec) */
+    DB_RETRY,       /* serialization failure or deadlock: run again */
+    DB_UNAVAILABLE, /* connection lost or server shutting down */
+    DB_CONFLICT,    /* unique violation (23505) */
+    DB_REFERENCE,   /* foreign key violation (23503) */
+    DB_CHECK,       /* check or not-null violation (23514, 23502) */
+    DB_ERROR        /* anything else: a bug on our side */
 } db_status;
 
 /* A named statement, registered on every connection when it opens. */
@@ -29,9 +29,9 @@ typedef struct {
 
 typedef struct db_conn {
     PGconn *pg;
-    bool broken;          /* must be reconnected before use */
-    char sqlstate[6];     /* of the last failed statement */
-    char *last_error;     /* owned; message of the last failure */
+    bool broken;      /* must be reconnected before use */
+    char sqlstate[6]; /* of the last failed statement */
+    char *last_error; /* owned; message of the last failure */
 } db_conn;
 
 typedef struct db_pool db_pool;
@@ -70,8 +70,7 @@ typedef db_status (*db_tx_fn)(db_conn *c, void *cls);
 /* Runs fn in a transaction at the given isolation ("READ COMMITTED",
  * "REPEATABLE READ", "SERIALIZABLE"), retrying up to a few times on
  * SQLSTATE 40001/40P01. Returns fn's status, or the commit's. */
-db_status db_run_tx(db_conn *c, const char *isolation, db_tx_fn fn,
-                    void *cls);
+db_status db_run_tx(db_conn *c, const char *isolation, db_tx_fn fn, void *cls);
 
 /* Counters for /metrics: database errors by status since start. */
 unsigned long db_error_count(db_status st);

@@ -23,9 +23,9 @@ unsigned long db_error_count(db_status st)
 
 const char *db_status_name(db_status st)
 {
-    static const char *names[] = {"ok",       "not_found", "retry",
-                                  "unavailable", "conflict", "reference",
-                                  "check",    "error"};
+    static const char *names[] = {"ok",          "not_found", "retry",
+                                  "unavailable", "conflict",  "reference",
+                                  "check",       "error"};
     return names[st];
 }
 
@@ -66,7 +66,7 @@ static db_status note_failure(db_conn *c, const char *stmt, PGresult *r)
         c->broken = true;
     atomic_fetch_add(&error_counts[st], 1);
     int level = st == DB_ERROR ? LOG_ERROR
-                : (st == DB_UNAVAILABLE ? LOG_WARN : LOG_DEBUG);
+                               : (st == DB_UNAVAILABLE ? LOG_WARN : LOG_DEBUG);
     log_msg(level, "statement %s failed (%s): %s", stmt, c->sqlstate,
             c->last_error);
     return st;
@@ -112,8 +112,7 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
-db_status db_run_tx(db_conn *c, const char *isolation, db_tx_fn fn,
-                    void *cls)
+db_status db_run_tx(db_conn *c, const char *isolation, db_tx_fn fn, void *cls)
 {
     db_status st = DB_ERROR;
     for (int attempt = 0; attempt < TX_MAX_ATTEMPTS; attempt++) {

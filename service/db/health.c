@@ -13,8 +13,7 @@ const db_stmt db_health_statements[] = {
     {NULL, NULL},
 };
 
-void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row,
-                   int col)
+void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row, int col)
 {
     if (PQgetisnull(r, row, col)) {
         dst[0] = '\0';

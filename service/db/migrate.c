@@ -94,9 +94,9 @@ static char *read_file(const char *path)
 static bool run(PGconn *pg, const char *what, const char *sql, int nparams,
                 const char *const *params)
 {
-    PGresult *r = nparams ? PQexecParams(pg, sql, nparams, NULL, params, NULL,
-                                         NULL, 0)
-                          : PQexec(pg, sql);
+    PGresult *r =
+        nparams ? PQexecParams(pg, sql, nparams, NULL, params, NULL, NULL, 0)
+                : PQexec(pg, sql);
     ExecStatusType s = PQresultStatus(r);
     bool ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
     if (!ok)
@@ -110,9 +110,9 @@ static bool applied(PGconn *pg, int version, bool *yes)
     char v[16];
     snprintf(v, sizeof v, "%d", version);
     const char *p[] = {v};
-    PGresult *r = PQexecParams(
-        pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, NULL, p,
-        NULL, NULL, 0);
+    PGresult *r =
+        PQexecParams(pg, "SELECT 1 FROM schema_migrations WHERE version = $1",
+                     1, NULL, p, NULL, NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     *yes = ok && PQntuples(r) > 0;
     PQclear(r);
@@ -132,10 +132,12 @@ static bool apply_file(PGconn *pg, const char *dir, const char *name,
         return false;
     }
     const char *p[] = {v, name};
-    bool ok = run(pg, "begin", "BEGIN", 0, NULL) && run(pg, name, sql, 0, NULL) &&
+    bool ok = run(pg, "begin", "BEGIN", 0, NULL) &&
+              run(pg, name, sql, 0, NULL) &&
               run(pg, "record migration",
                   "INSERT INTO schema_migrations (version, name) "
-                  "VALUES ($1, $2)", 2, p) &&
+                  "VALUES ($1, $2)",
+                  2, p) &&
               run(pg, "commit", "COMMIT", 0, NULL);
     free(sql);
     if (!ok)
@@ -152,7 +154,8 @@ static bool apply_all(PGconn *pg, const char *dir)
               run(pg, "schema_migrations",
                   "CREATE TABLE IF NOT EXISTS schema_migrations ("
                   "version integer PRIMARY KEY, name text NOT NULL, "
-                  "applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL);
+                  "applied_at timestamptz NOT NULL DEFAULT now())",
+                  0, NULL);
     for (int i = 0; ok && i < MAX_MIGRATIONS; i++) {
         bool done = false;
         if (names[i])
@@ -219,7 +222,8 @@ bool db_migrate(const char *conninfo, const char *dir, const char *demo_dir,
     char lock[16];
     snprintf(lock, sizeof lock, "%d", MIGRATION_LOCK);
     const char *p[] = {lock};
-    bool ok = run(pg, "SET client_min_messages", "SET client_min_messages = warning", 0, NULL) &&
+    bool ok = run(pg, "SET client_min_messages",
+                  "SET client_min_messages = warning", 0, NULL) &&
               run(pg, "advisory lock", "SELECT pg_advisory_lock($1)", 1, p);
     if (ok) {
         ok = apply_all(pg, dir) && (!demo_dir || load_demo(pg, demo_dir));

@@ -21,8 +21,8 @@ struct db_pool {
     char *conninfo;
     const db_stmt *const *stmts;
     unsigned size;
-    db_conn *conns;   /* size entries */
-    bool *busy;       /* size entries */
+    db_conn *conns; /* size entries */
+    bool *busy;     /* size entries */
     unsigned in_use;
     pthread_mutex_t mu;
     pthread_cond_t freed;
@@ -186,8 +186,7 @@ void db_pool_release(db_pool *p, db_conn *c)
     slot_give(p, slot);
 }
 
-void db_pool_stats(db_pool *p, unsigned *in_use, unsigned *idle,
-                   unsigned *size)
+void db_pool_stats(db_pool *p, unsigned *in_use, unsigned *idle, unsigned *size)
 {
     pthread_mutex_lock(&p->mu);
     *in_use = p->in_use;

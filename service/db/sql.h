@@ -29,7 +29,7 @@ typedef struct {
     char region_code[CODE_MAX_BYTES]; /* "" for none */
     char last4[8];
     char created_at[TS_BYTES];
-    char revoked_at[TS_BYTES];        /* "" while active */
+    char revoked_at[TS_BYTES]; /* "" while active */
 } db_token;
 
 /* Finds the active token whose secret hashes to sha256_hex (64 chars). */
@@ -42,8 +42,8 @@ db_status db_token_insert(db_conn *c, const char *name, const char *role,
 db_status db_token_get(db_conn *c, int64_t id, db_token *out);
 /* Up to limit tokens with id > after_id, in id order. *n set to count;
  * out must hold limit entries. */
-db_status db_token_list(db_conn *c, int64_t after_id, int limit,
-                        db_token *out, int *n);
+db_status db_token_list(db_conn *c, int64_t after_id, int limit, db_token *out,
+                        int *n);
 /* DB_NOT_FOUND when no active token has this id. */
 db_status db_token_revoke(db_conn *c, int64_t id);
 
@@ -64,7 +64,11 @@ db_status db_region_get(db_conn *c, const char *code, db_region *out);
 typedef void (*db_region_fn)(void *cls, const db_region *r);
 db_status db_region_children(db_conn *c, const char *code, db_region_fn fn,
                              void *cls);
-typedef enum { REGION_INSERTED, REGION_UPDATED, REGION_UNCHANGED } region_change;
+typedef enum {
+    REGION_INSERTED,
+    REGION_UPDATED,
+    REGION_UNCHANGED
+} region_change;
 /* Inserts or renames a region whose parent and path the caller checked. */
 db_status db_region_upsert(db_conn *c, const db_region *r, region_change *ch);
 db_status db_region_count(db_conn *c, int64_t *n);

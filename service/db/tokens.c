@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOKEN_COLS                                                            \
-    "id, name, role, region_code, last4, "                                    \
-    "to_char(created_at AT TIME ZONE 'Asia/Shanghai', "                       \
-    "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"'), "                                \
-    "to_char(revoked_at AT TIME ZONE 'Asia/Shanghai', "                       \
+#define TOKEN_COLS                                                             \
+    "id, name, role, region_code, last4, "                                     \
+    "to_char(created_at AT TIME ZONE 'Asia/Shanghai', "                        \
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"'), "                                 \
+    "to_char(revoked_at AT TIME ZONE 'Asia/Shanghai', "                        \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 
 const db_stmt db_token_statements[] = {
@@ -24,12 +24,10 @@ const db_stmt db_token_statements[] = {
      "INSERT INTO api_tokens (name, role, region_code, secret_sha256, last4) "
      "VALUES ($1, $2, $3, decode($4, 'hex'), $5) RETURNING " TOKEN_COLS},
     {"token_get", "SELECT " TOKEN_COLS " FROM api_tokens WHERE id = $1"},
-    {"token_list",
-     "SELECT " TOKEN_COLS " FROM api_tokens WHERE id > $1 "
-     "ORDER BY id LIMIT $2"},
-    {"token_revoke",
-     "UPDATE api_tokens SET revoked_at = now() "
-     "WHERE id = $1 AND revoked_at IS NULL"},
+    {"token_list", "SELECT " TOKEN_COLS " FROM api_tokens WHERE id > $1 "
+                   "ORDER BY id LIMIT $2"},
+    {"token_revoke", "UPDATE api_tokens SET revoked_at = now() "
+                     "WHERE id = $1 AND revoked_at IS NULL"},
     {NULL, NULL},
 };
 
@@ -83,8 +81,8 @@ db_status db_token_get(db_conn *c, int64_t id, db_token *out)
     return one_token(c, "token_get", 1, p, out);
 }
 
-db_status db_token_list(db_conn *c, int64_t after_id, int limit,
-                        db_token *out, int *n)
+db_status db_token_list(db_conn *c, int64_t after_id, int limit, db_token *out,
+                        int *n)
 {
     char after[24], lim[16];
     snprintf(after, sizeof after, "%" PRId64, after_id);

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define YEAR_COLS                                                             \
-    "year, collection_start, collection_end, full_year_until, "               \
-    "next_month_until, waiting_days, no_fiscal_subsidy_from, coverage_end, "  \
-    "to_char(updated_at AT TIME ZONE 'Asia/Shanghai', "                       \
+#define YEAR_COLS                                                              \
+    "year, collection_start, collection_end, full_year_until, "                \
+    "next_month_until, waiting_days, no_fiscal_subsidy_from, coverage_end, "   \
+    "to_char(updated_at AT TIME ZONE 'Asia/Shanghai', "                        \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 
 const db_stmt db_year_statements[] = {
@@ -93,9 +93,14 @@ static db_status put_tx(db_conn *c, void *cls)
     char year[8], wait[8];
     snprintf(year, sizeof year, "%d", y->year);
     snprintf(wait, sizeof wait, "%d", y->waiting_days);
-    const char *p[] = {year,  y->collection_start, y->collection_end,
-                       y->full_year_until, y->next_month_until, wait,
-                       y->no_fiscal_subsidy_from, y->coverage_end};
+    const char *p[] = {year,
+                       y->collection_start,
+                       y->collection_end,
+                       y->full_year_until,
+                       y->next_month_until,
+                       wait,
+                       y->no_fiscal_subsidy_from,
+                       y->coverage_end};
     PGresult *r;
     db_status st = db_exec(c, "year_upsert", 8, p, &r);
     if (st != DB_OK)

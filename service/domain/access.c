@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-static const char *const role_names[] = {"admin", "county",    "township",
-                                         "collector", "tax", "dashboard"};
+static const char *const role_names[] = {"admin",     "county", "township",
+                                         "collector", "tax",    "dashboard"};
 
 unsigned role_from_name(const char *name)
 {

@@ -21,12 +21,16 @@ enum { ACCESS_CODE_BYTES = 21 };
 
 /* The caller behind a request. */
 typedef struct {
-    int64_t token_id;                /* 0 for the bootstrap ADMIN_TOKEN */
-    unsigned role;                   /* exactly one ROLE_ bit */
-    char region[ACCESS_CODE_BYTES];  /* "" = no restriction */
+    int64_t token_id;               /* 0 for the bootstrap ADMIN_TOKEN */
+    unsigned role;                  /* exactly one ROLE_ bit */
+    char region[ACCESS_CODE_BYTES]; /* "" = no restriction */
 } principal;
 
-typedef enum { ACCESS_ALLOW, ACCESS_DENY_ROLE, ACCESS_DENY_SCOPE } access_decision;
+typedef enum {
+    ACCESS_ALLOW,
+    ACCESS_DENY_ROLE,
+    ACCESS_DENY_SCOPE
+} access_decision;
 
 /* The one decision: may `who` use a route open to `roles` on a resource in
  * the region whose path (county first, itself last) is given? path may be

@@ -9,9 +9,9 @@
 #include "domain/date.h"
 
 typedef struct {
-    civil_date full_year_until;        /* paid by then: 1 Jan – coverage_end */
-    civil_date next_month_until;       /* paid by then: from the next month */
-    int waiting_days;                  /* later: from payment + waiting_days */
+    civil_date full_year_until;  /* paid by then: 1 Jan – coverage_end */
+    civil_date next_month_until; /* paid by then: from the next month */
+    int waiting_days;            /* later: from payment + waiting_days */
     civil_date no_fiscal_subsidy_from; /* from then: no fiscal subsidy */
     civil_date coverage_end;           /* the year's last covered day */
 } coverage_rules;

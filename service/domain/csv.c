@@ -23,20 +23,20 @@ struct csv_reader {
     csv_record_fn fn;
     void *cls;
     size_t max_field_len, max_fields;
-    char *buf;             /* current record's fields, NUL-separated */
-    size_t cap, hard_cap;  /* allocated and maximum size of buf */
-    size_t pos;            /* bytes used in buf */
-    size_t field_start;    /* offset of the field being read */
+    char *buf;            /* current record's fields, NUL-separated */
+    size_t cap, hard_cap; /* allocated and maximum size of buf */
+    size_t pos;           /* bytes used in buf */
+    size_t field_start;   /* offset of the field being read */
     size_t field_len;
-    size_t nfields;        /* completed fields */
-    size_t *starts;        /* max_fields offsets into buf */
-    size_t *lengths;       /* max_fields lengths */
-    const char **ptrs;     /* max_fields pointers, filled per record */
-    const char *error;     /* first problem of the current record */
-    size_t line;           /* current physical line */
-    size_t rec_line;       /* where the current record started */
+    size_t nfields;    /* completed fields */
+    size_t *starts;    /* max_fields offsets into buf */
+    size_t *lengths;   /* max_fields lengths */
+    const char **ptrs; /* max_fields pointers, filled per record */
+    const char *error; /* first problem of the current record */
+    size_t line;       /* current physical line */
+    size_t rec_line;   /* where the current record started */
     unsigned char state;
-    unsigned char u8_need; /* UTF-8 continuation bytes still expected */
+    unsigned char u8_need;      /* UTF-8 continuation bytes still expected */
     unsigned char u8_lo, u8_hi; /* allowed range of the next one */
     unsigned char bom_seen;     /* BOM bytes matched at the very start */
     bool bom_done;
@@ -250,8 +250,7 @@ static size_t plain_run(csv_reader *r, const unsigned char *p, size_t n)
     if (lim > n)
         lim = n;
     size_t k = 0;
-    while (k < lim && p[k] >= 0x20 && p[k] < 0x80 && p[k] != ',' &&
-           p[k] != '"')
+    while (k < lim && p[k] >= 0x20 && p[k] < 0x80 && p[k] != ',' && p[k] != '"')
         k++;
     memcpy(r->buf + r->pos, p, k);
     r->pos += k;
@@ -263,8 +262,8 @@ static csv_status run(csv_reader *r, const unsigned char *p, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        if ((r->state == ST_UNQUOTED || r->state == ST_QUOTED) &&
-            !r->error && !r->u8_need) {
+        if ((r->state == ST_UNQUOTED || r->state == ST_QUOTED) && !r->error &&
+            !r->u8_need) {
             size_t k = plain_run(r, p + i, n - i);
             if (k > 0) {
                 r->prev_cr = false;

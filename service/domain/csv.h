@@ -7,6 +7,7 @@
  * Accepted: an optional UTF-8 BOM at the very start; records ended by LF,
  * CRLF or a lone CR; quoted fields holding commas, line breaks (kept as
  * data, CR included) and "" escapes. Completely empty lines are skipped.
+ * Physical lines end at LF, CRLF or a lone CR, inside quotes too.
  * A malformed record is still delivered, with error set, and reading goes
  * on with the next record, so one bad line never hides the good ones.
  */

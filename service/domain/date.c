@@ -87,16 +87,16 @@ int64_t date_to_days(civil_date d)
     int64_t y = (int64_t)d.year - (d.month <= 2);
     int64_t m = d.month;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;                                /* [0, 399] */
+    int64_t yoe = y - era * 400; /* [0, 399] */
     int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d.day - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;        /* [0, 146096] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* [0, 146096] */
     return era * 146097 + doe - 719468;
 }
 
 civil_date date_from_days(int64_t days)
 {
-    const int64_t lo = -719162;  /* 0001-01-01 */
-    const int64_t hi = 2932896;  /* 9999-12-31 */
+    const int64_t lo = -719162; /* 0001-01-01 */
+    const int64_t hi = 2932896; /* 9999-12-31 */
     int64_t z = (days < lo ? lo : days > hi ? hi : days) + 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     int64_t doe = z - era * 146097;

@@ -29,8 +29,8 @@ static int digits_value(const char *s, size_t n)
 
 char idnumber_check_digit(const char first17[17])
 {
-    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                    3, 7, 9, 10, 5, 8, 4, 2};
+    static const int weights[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                    3, 7, 9,  10, 5, 8, 4, 2};
     static const char map[11] = {'1', '0', 'X', '9', '8', '7',
                                  '6', '5', '4', '3', '2'};
     int sum = 0;

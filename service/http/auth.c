@@ -54,9 +54,9 @@ outcome auth_authenticate_or_reply(request *rq)
 
 outcome auth_check_or_reply(request *rq, const db_region *resource)
 {
-    access_decision d = access_decide(
-        &rq->who, rq->route->roles, resource ? resource->path : NULL,
-        resource ? resource->depth : 0);
+    access_decision d = access_decide(&rq->who, rq->route->roles,
+                                      resource ? resource->path : NULL,
+                                      resource ? resource->depth : 0);
     if (d == ACCESS_ALLOW)
         return OUT_CONTINUE;
     if (d == ACCESS_DENY_ROLE)
@@ -65,7 +65,6 @@ outcome auth_check_or_reply(request *rq, const db_region *resource)
                     role_name(rq->who.role));
     else
         reply_error(rq, 403, "forbidden", NULL,
-                    "region %s is outside this token's scope",
-                    resource->code);
+                    "region %s is outside this token's scope", resource->code);
     return OUT_REPLIED;
 }

@@ -68,14 +68,20 @@ outcome csvbody_rows_or_reply(request *rq, const char *const *columns,
                               size_t ncolumns, size_t nrequired,
                               csvbody_row_fn fn, void *cls)
 {
-    reader_ctx x = {.rq = rq, .columns = columns, .ncolumns = ncolumns,
-                    .nrequired = nrequired, .fn = fn, .cls = cls};
-    csv_reader *r = csv_reader_new(on_record, &x, CSV_MAX_FIELD, CSV_MAX_FIELDS);
+    reader_ctx x = {.rq = rq,
+                    .columns = columns,
+                    .ncolumns = ncolumns,
+                    .nrequired = nrequired,
+                    .fn = fn,
+                    .cls = cls};
+    csv_reader *r =
+        csv_reader_new(on_record, &x, CSV_MAX_FIELD, CSV_MAX_FIELDS);
     if (!r) {
         reply_error(rq, 500, "internal", NULL, "out of memory");
         return OUT_REPLIED;
     }
-    csv_status st = csv_feed(r, rq->body.data ? rq->body.data : "", rq->body.len);
+    csv_status st =
+        csv_feed(r, rq->body.data ? rq->body.data : "", rq->body.len);
     if (st == CSV_OK)
         st = csv_finish(r);
     size_t line = csv_reader_line(r);
@@ -108,8 +114,8 @@ json_t *csvbody_rejection(size_t line, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_t *err = json_pack("{s:s,s:s}", "code", "validation_failed",
-                            "message", msg);
+    json_t *err =
+        json_pack("{s:s,s:s}", "code", "validation_failed", "message", msg);
     if (!err)
         err = json_pack("{s:s,s:s}", "code", "validation_failed", "message",
                         "invalid value");

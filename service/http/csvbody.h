@@ -12,8 +12,8 @@
 /* Called for each data row. values are in the order of `columns`
  * (a missing optional column gives ""). When the row is malformed, values
  * is NULL and error says why. Return 0 to go on. */
-typedef int (*csvbody_row_fn)(void *cls, size_t line,
-                              const char *const *values, const char *error);
+typedef int (*csvbody_row_fn)(void *cls, size_t line, const char *const *values,
+                              const char *error);
 
 /* Parses rq->body. columns[0..nrequired) must be in the header; the rest
  * are optional. Replies 400 when the header is missing a column or the
@@ -25,7 +25,7 @@ outcome csvbody_rows_or_reply(request *rq, const char *const *columns,
 /* A rejected line as the API shows it:
  * {"line":N,"error":{"code":"validation_failed","field":…,"message":…}}.
  * field may be NULL. */
-json_t *csvbody_rejection(size_t line, const char *field, const char *fmt,
-                          ...) __attribute__((format(printf, 3, 4)));
+json_t *csvbody_rejection(size_t line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

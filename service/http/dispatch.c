@@ -35,8 +35,8 @@ static outcome body_or_reply(request *rq)
             return OUT_REPLIED;
         }
         json_error_t err;
-        rq->json = json_loadb(rq->body.data ? rq->body.data : "",
-                              rq->body.len, JSON_REJECT_DUPLICATES, &err);
+        rq->json = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
+                              JSON_REJECT_DUPLICATES, &err);
         if (!rq->json) {
             reply_error(rq, 400, "invalid_json", NULL,
                         "malformed JSON at line %d column %d: %s", err.line,
@@ -81,8 +81,7 @@ void dispatch(request *rq)
         rq->db = NULL;
     }
     if (!rq->response) {
-        log_msg(LOG_ERROR, "request %s: handler left no reply",
-                rq->request_id);
+        log_msg(LOG_ERROR, "request %s: handler left no reply", rq->request_id);
         reply_error(rq, 500, "internal", NULL, "internal error");
     }
 }

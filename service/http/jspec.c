@@ -54,23 +54,20 @@ static outcome parse_int(request *rq, const jspec *s, json_t *v,
                          const char *field, int64_t *dst)
 {
     if (!json_is_integer(v)) {
-        reply_error(rq, 400, "validation_failed", field,
-                    "must be an integer");
+        reply_error(rq, 400, "validation_failed", field, "must be an integer");
         return OUT_REPLIED;
     }
     json_int_t n = json_integer_value(v);
     if (n < s->min || n > s->max) {
         reply_error(rq, 422, "validation_failed", field,
-                    "must be between %" PRId64 " and %" PRId64, s->min,
-                    s->max);
+                    "must be between %" PRId64 " and %" PRId64, s->min, s->max);
         return OUT_REPLIED;
     }
     *dst = n;
     return OUT_CONTINUE;
 }
 
-static outcome parse_date(request *rq, json_t *v, const char *field,
-                          char *dst)
+static outcome parse_date(request *rq, json_t *v, const char *field, char *dst)
 {
     civil_date d;
     if (!json_is_string(v)) {
@@ -107,9 +104,9 @@ outcome jspec_parse_or_reply(request *rq, json_t *obj, const char *prefix,
         }
         char *dst = (char *)out + s->offset;
         outcome o = s->type == JS_STRING ? parse_string(rq, s, v, field, dst)
-                    : s->type == JS_INT  ? parse_int(rq, s, v, field,
-                                                     (int64_t *)(void *)dst)
-                                         : parse_date(rq, v, field, dst);
+                    : s->type == JS_INT
+                        ? parse_int(rq, s, v, field, (int64_t *)(void *)dst)
+                        : parse_date(rq, v, field, dst);
         if (o != OUT_CONTINUE)
             return o;
         if (s->present != JSPEC_NO_FLAG)

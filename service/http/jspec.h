@@ -21,14 +21,17 @@ typedef struct {
     const char *name;
     jspec_type type;
     bool required;
-    size_t offset;      /* of the target inside the output struct */
-    size_t size;        /* JS_STRING: the buffer's size in bytes */
-    int64_t min, max;   /* JS_INT: bounds; JS_STRING: length in characters */
-    size_t present;     /* offset of a bool set when given, or JSPEC_NO_FLAG */
+    size_t offset;    /* of the target inside the output struct */
+    size_t size;      /* JS_STRING: the buffer's size in bytes */
+    int64_t min, max; /* JS_INT: bounds; JS_STRING: length in characters */
+    size_t present;   /* offset of a bool set when given, or JSPEC_NO_FLAG */
 } jspec;
 
 #define JSPEC_NO_FLAG ((size_t)-1)
-#define JSPEC_END {NULL, 0, false, 0, 0, 0, 0, 0}
+#define JSPEC_END                                                              \
+    {                                                                          \
+        NULL, 0, false, 0, 0, 0, 0, 0                                          \
+    }
 
 /* Fills out from obj according to specs (NULL-name terminated). JSON null
  * counts as absent. prefix names obj in error fields ("" at the top).

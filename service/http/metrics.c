@@ -13,9 +13,8 @@
 
 enum { MAX_STATUSES = 16, NBUCKETS = 12 };
 
-static const double bucket_le[NBUCKETS] = {0.001, 0.0025, 0.005, 0.01,
-                                           0.025, 0.05,   0.1,   0.25,
-                                           0.5,   1,      2.5,   5};
+static const double bucket_le[NBUCKETS] = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
 typedef struct {
     unsigned status;
@@ -82,15 +81,16 @@ static void render_series(buf *b, const char *method, const char *route,
                    "http_request_duration_seconds_bucket{method=\"%s\","
                    "route=\"%s\",status=\"%u\",le=\"%g\"} %lu\n",
                    method, route, s->status, bucket_le[i], s->buckets[i]);
-    buf_printf(b,
-               "http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\","
-               "status=\"%u\",le=\"+Inf\"} %lu\n"
-               "http_request_duration_seconds_sum{method=\"%s\",route=\"%s\","
-               "status=\"%u\"} %.6f\n"
-               "http_request_duration_seconds_count{method=\"%s\",route=\"%s\","
-               "status=\"%u\"} %lu\n",
-               method, route, s->status, s->count, method, route, s->status,
-               s->sum, method, route, s->status, s->count);
+    buf_printf(
+        b,
+        "http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\","
+        "status=\"%u\",le=\"+Inf\"} %lu\n"
+        "http_request_duration_seconds_sum{method=\"%s\",route=\"%s\","
+        "status=\"%u\"} %.6f\n"
+        "http_request_duration_seconds_count{method=\"%s\",route=\"%s\","
+        "status=\"%u\"} %lu\n",
+        method, route, s->status, s->count, method, route, s->status, s->sum,
+        method, route, s->status, s->count);
 }
 
 static void render_requests(buf *b)

@@ -39,8 +39,8 @@ outcome query_int_or_reply(request *rq, const char *name, int64_t dflt,
     return OUT_REPLIED;
 }
 
-outcome path_int_or_reply(request *rq, int idx, const char *name,
-                          int64_t min, int64_t max, int64_t *out)
+outcome path_int_or_reply(request *rq, int idx, const char *name, int64_t min,
+                          int64_t max, int64_t *out)
 {
     if (idx < rq->nparams && parse_int64(rq->params[idx], min, max, out))
         return OUT_CONTINUE;

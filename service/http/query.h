@@ -15,7 +15,7 @@ bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 outcome query_int_or_reply(request *rq, const char *name, int64_t dflt,
                            int64_t min, int64_t max, int64_t *out);
 /* Path parameter idx (named `name` in errors) as an integer; replies 400. */
-outcome path_int_or_reply(request *rq, int idx, const char *name,
-                          int64_t min, int64_t max, int64_t *out);
+outcome path_int_or_reply(request *rq, int idx, const char *name, int64_t min,
+                          int64_t max, int64_t *out);
 
 #endif

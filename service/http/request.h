@@ -29,11 +29,11 @@ typedef enum { BODY_NONE, BODY_JSON, BODY_CSV } body_kind;
 
 typedef struct {
     const char *method;
-    const char *pattern;  /* "/v1/regions/{code}": {x} matches one segment */
+    const char *pattern; /* "/v1/regions/{code}": {x} matches one segment */
     handler_fn handler;
-    unsigned roles;       /* ROLE_ bits allowed; 0 = public (no token) */
-    body_kind body;       /* what the request body must be */
-    bool uses_db;         /* false: runs without a database connection */
+    unsigned roles; /* ROLE_ bits allowed; 0 = public (no token) */
+    body_kind body; /* what the request body must be */
+    bool uses_db;   /* false: runs without a database connection */
 } route;
 
 enum { MAX_PATH_PARAMS = 4 };
@@ -44,23 +44,23 @@ struct request {
     app *app;
     struct MHD_Connection *conn;
     request_state state;
-    const route *route;        /* NULL when nothing matched */
-    int route_index;           /* for metrics; -1 when unmatched */
+    const route *route; /* NULL when nothing matched */
+    int route_index;    /* for metrics; -1 when unmatched */
     char method[16];
-    char *url;                 /* owned */
+    char *url;                     /* owned */
     char *params[MAX_PATH_PARAMS]; /* owned, decoded path segments */
     int nparams;
     char request_id[40];
-    buf body;                  /* owned; capped at body_limit */
+    buf body; /* owned; capped at body_limit */
     size_t body_limit;
     bool body_too_large;
-    json_t *json;              /* owned; the parsed body of BODY_JSON routes */
+    json_t *json; /* owned; the parsed body of BODY_JSON routes */
     principal who;
-    db_conn *db;               /* held while the handler runs */
+    db_conn *db; /* held while the handler runs */
     unsigned status;
     struct MHD_Response *response; /* owned until queued */
     struct timespec started;
-    request *next_queued;      /* worker queue link */
+    request *next_queued; /* worker queue link */
 };
 
 /* A query-string argument, or NULL. Valid for the request's lifetime. */

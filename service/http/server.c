@@ -76,8 +76,8 @@ static request *request_new(server *s, struct MHD_Connection *conn,
     rq->url = strdup(url);
     set_request_id(s, rq);
     buf allow = {0};
-    rq->route_index = router_match(api_routes, method, url, rq->params,
-                                   &rq->nparams, &allow);
+    rq->route_index =
+        router_match(api_routes, method, url, rq->params, &rq->nparams, &allow);
     if (rq->route_index >= 0)
         rq->route = &api_routes[rq->route_index];
     else if (allow.len) {
@@ -122,7 +122,8 @@ static void append_body(request *rq, const char *data, size_t len)
 {
     if (rq->body_too_large || rq->response)
         return; /* discard */
-    if (rq->body.len + len > rq->body_limit || !buf_append(&rq->body, data, len))
+    if (rq->body.len + len > rq->body_limit ||
+        !buf_append(&rq->body, data, len))
         rq->body_too_large = true;
 }
 
@@ -205,16 +206,16 @@ static void *worker_main(void *arg)
 
 static void log_access(request *rq, unsigned status, double secs)
 {
-    json_t *line = json_pack(
-        "{s:s,s:s,s:s,s:s,s:i,s:f}", "msg", "request", "request_id",
-        rq->request_id, "method", rq->method, "route",
-        rq->route ? rq->route->pattern : "unmatched", "status", (int)status,
-        "duration_ms", secs * 1000.0);
+    json_t *line =
+        json_pack("{s:s,s:s,s:s,s:s,s:i,s:f}", "msg", "request", "request_id",
+                  rq->request_id, "method", rq->method, "route",
+                  rq->route ? rq->route->pattern : "unmatched", "status",
+                  (int)status, "duration_ms", secs * 1000.0);
     log_fields(LOG_INFO, line);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-                         void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     (void)conn;
     server *s = cls;
@@ -281,12 +282,12 @@ server *server_start(app *a)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
             MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
         (uint16_t)c->port, NULL, NULL, on_request, s,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->http_threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->conn_timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)c->http_threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)c->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->max_connections, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_END);
     if (!s->daemon) {
         log_msg(LOG_ERROR, "cannot listen on port %u", c->port);
         server_stop(s);

@@ -140,7 +140,8 @@ int harness_stop_service(void)
         int status;
         if (waitpid(service_pid, &status, WNOHANG) == service_pid) {
             service_pid = 0;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            return WIFEXITED(status) ? WEXITSTATUS(status)
+                                     : 128 + WTERMSIG(status);
         }
         msleep(100);
     }

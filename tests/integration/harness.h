@@ -14,10 +14,10 @@
 
 typedef struct {
     long status;
-    char *body;          /* owned, NUL-terminated */
-    json_t *json;        /* owned; NULL when the body is not JSON */
-    char location[256];  /* Location header, or "" */
-    char allow[128];     /* Allow header, or "" */
+    char *body;         /* owned, NUL-terminated */
+    json_t *json;       /* owned; NULL when the body is not JSON */
+    char location[256]; /* Location header, or "" */
+    char allow[128];    /* Allow header, or "" */
     char content_type[128];
 } http_reply;
 

@@ -18,7 +18,8 @@ static const char *regions_csv =
 
 static void setup_regions(void)
 {
-    http_reply r = http("POST", "/v1/regions/import", ADMIN, "text/csv", regions_csv);
+    http_reply r =
+        http("POST", "/v1/regions/import", ADMIN, "text/csv", regions_csv);
     ck_assert_int_eq(r.status, 200);
     http_reply_free(&r);
 }
@@ -27,7 +28,8 @@ static void setup_regions(void)
 static char *create_token(const char *role, const char *region, long *id)
 {
     char body[256];
-    snprintf(body, sizeof body, "{\"name\":\"测试 %s\",\"role\":\"%s\",\"region_code\":\"%s\"}",
+    snprintf(body, sizeof body,
+             "{\"name\":\"测试 %s\",\"role\":\"%s\",\"region_code\":\"%s\"}",
              role, role, region);
     http_reply r = http_json("POST", "/v1/tokens", ADMIN, body);
     ck_assert_int_eq(r.status, 201);
@@ -50,7 +52,8 @@ END_TEST
 
 START_TEST(unknown_or_malformed_token_is_401)
 {
-    http_reply r = http("GET", "/v1/categories", "mi_not-a-real-token", NULL, NULL);
+    http_reply r =
+        http("GET", "/v1/categories", "mi_not-a-real-token", NULL, NULL);
     ck_assert_int_eq(r.status, 401);
     http_reply_free(&r);
     r = http("GET", "/v1/categories", "", NULL, NULL);
@@ -77,7 +80,8 @@ START_TEST(a_token_is_shown_once_and_stored_hashed)
     char sql[512];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM api_tokens WHERE secret_sha256 = "
-             "sha256(convert_to('%s', 'UTF8')) AND position('%s' in name || role || last4) = 0",
+             "sha256(convert_to('%s', 'UTF8')) AND position('%s' in name || "
+             "role || last4) = 0",
              secret, secret);
     char *out = harness_sql(sql);
     ck_assert_ptr_nonnull(out);
@@ -95,7 +99,8 @@ START_TEST(tokens_are_listed_with_a_cursor)
     http_reply r = http("GET", "/v1/tokens?limit=1", ADMIN, NULL, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
-    const char *cursor = json_string_value(json_object_get(r.json, "next_cursor"));
+    const char *cursor =
+        json_string_value(json_object_get(r.json, "next_cursor"));
     ck_assert_ptr_nonnull(cursor);
     char path[80];
     snprintf(path, sizeof path, "/v1/tokens?limit=500&cursor=%s", cursor);
@@ -128,7 +133,8 @@ START_TEST(a_township_token_reads_only_inside_its_township)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         http_reply r = http("GET", cases[i].path, tok, NULL, NULL);
-        ck_assert_msg(r.status == cases[i].status, "%s: %ld", cases[i].path, r.status);
+        ck_assert_msg(r.status == cases[i].status, "%s: %ld", cases[i].path,
+                      r.status);
         if (r.status == 403)
             ck_assert_str_eq(error_code(&r), "forbidden");
         http_reply_free(&r);
@@ -141,7 +147,8 @@ START_TEST(a_wrong_role_is_403)
 {
     long id;
     char *tok = create_token("township", "110101001000", &id);
-    http_reply r = http_json("PUT", "/v1/categories/dibao", tok, "{\"name\":\"低保对象\"}");
+    http_reply r = http_json("PUT", "/v1/categories/dibao", tok,
+                             "{\"name\":\"低保对象\"}");
     ck_assert_int_eq(r.status, 403);
     ck_assert_str_eq(error_code(&r), "forbidden");
     http_reply_free(&r);
@@ -185,16 +192,20 @@ START_TEST(token_requests_are_validated)
         long status;
         const char *field;
     } cases[] = {
-        {"{\"name\":\"a\",\"role\":\"mayor\",\"region_code\":\"110101000000\"}", 422, "role"},
+        {"{\"name\":\"a\",\"role\":\"mayor\",\"region_code\":\"110101000000\"}",
+         422, "role"},
         {"{\"name\":\"a\",\"role\":\"township\"}", 422, "region_code"},
-        {"{\"name\":\"a\",\"role\":\"county\",\"region_code\":\"999999000000\"}", 422, "region_code"},
+        {"{\"name\":\"a\",\"role\":\"county\",\"region_code\":"
+         "\"999999000000\"}",
+         422, "region_code"},
         {"{\"role\":\"county\",\"region_code\":\"110101000000\"}", 400, "name"},
         {"{\"name\":7,\"role\":\"county\"}", 400, "name"},
         {"[1,2]", 400, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         http_reply r = http_json("POST", "/v1/tokens", ADMIN, cases[i].body);
-        ck_assert_msg(r.status == cases[i].status, "case %zu: %ld %s", i, r.status, r.body);
+        ck_assert_msg(r.status == cases[i].status, "case %zu: %ld %s", i,
+                      r.status, r.body);
         ck_assert_str_eq(error_field(&r), cases[i].field);
         http_reply_free(&r);
     }

@@ -54,7 +54,8 @@ START_TEST(postgres_killed_gives_503_then_the_service_recovers_by_itself)
     }
     ck_assert_int_eq(status, 200);
     r = http("GET", "/metrics", NULL, NULL, NULL);
-    ck_assert_ptr_null(strstr(r.body, "db_errors_total{kind=\"unavailable\"} 0\n"));
+    ck_assert_ptr_null(
+        strstr(r.body, "db_errors_total{kind=\"unavailable\"} 0\n"));
     http_reply_free(&r);
 }
 END_TEST
@@ -69,7 +70,8 @@ START_TEST(migrations_applied_twice_change_nothing)
              harness_database_url(), bin ? bin : "build/medins",
              harness_database_url(), bin ? bin : "build/medins");
     ck_assert_int_eq(system(cmd), 0);
-    char *out = harness_sql("SELECT count(*), count(DISTINCT version) FROM schema_migrations");
+    char *out = harness_sql(
+        "SELECT count(*), count(DISTINCT version) FROM schema_migrations");
     ck_assert_ptr_nonnull(out);
     int rows = 0, distinct = 0;
     ck_assert_int_eq(sscanf(out, "%d|%d", &rows, &distinct), 2);
@@ -94,7 +96,8 @@ START_TEST(sigterm_lets_the_request_in_flight_finish_and_exits_cleanly)
     /* hold a lock so that the PUT below stays in flight for a while */
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "psql '%s' -qc 'BEGIN; LOCK TABLE categories; SELECT pg_sleep(1.5); COMMIT;' "
+             "psql '%s' -qc 'BEGIN; LOCK TABLE categories; SELECT "
+             "pg_sleep(1.5); COMMIT;' "
              ">/dev/null 2>&1 &",
              harness_database_url());
     ck_assert_int_eq(system(cmd), 0);
@@ -106,8 +109,10 @@ START_TEST(sigterm_lets_the_request_in_flight_finish_and_exits_cleanly)
     nanosleep(&ts, NULL);
     int exit_status = harness_stop_service();
     pthread_join(t, NULL);
-    ck_assert_msg(status == 201 || status == 200, "in-flight request got %ld", status);
-    /* 0 also means the sanitizers found no leak when MEDINS_BIN is the ASan build */
+    ck_assert_msg(status == 201 || status == 200, "in-flight request got %ld",
+                  status);
+    /* 0 also means the sanitizers found no leak when MEDINS_BIN is the ASan
+     * build */
     ck_assert_int_eq(exit_status, 0);
     http_reply r = http("GET", "/healthz", NULL, NULL, NULL);
     ck_assert_int_eq(r.status, 0); /* nobody listens any more */
@@ -120,9 +125,11 @@ Suite *faults_suite(void)
     Suite *s = suite_create("faults");
     TCase *t = tcase_create("faults");
     tcase_set_timeout(t, 120);
-    tcase_add_test(t, postgres_killed_gives_503_then_the_service_recovers_by_itself);
+    tcase_add_test(
+        t, postgres_killed_gives_503_then_the_service_recovers_by_itself);
     tcase_add_test(t, migrations_applied_twice_change_nothing);
-    tcase_add_test(t, sigterm_lets_the_request_in_flight_finish_and_exits_cleanly);
+    tcase_add_test(t,
+                   sigterm_lets_the_request_in_flight_finish_and_exits_cleanly);
     suite_add_tcase(s, t);
     return s;
 }

@@ -11,7 +11,8 @@ START_TEST(healthz_answers_ok)
 {
     http_reply r = http("GET", "/healthz", NULL, NULL, NULL);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "ok");
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "status")),
+                     "ok");
     http_reply_free(&r);
 }
 END_TEST
@@ -20,7 +21,8 @@ START_TEST(readyz_reports_the_schema_version)
 {
     http_reply r = http("GET", "/readyz", NULL, NULL, NULL);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_int_ge(json_integer_value(json_object_get(r.json, "schema_version")), 2);
+    ck_assert_int_ge(
+        json_integer_value(json_object_get(r.json, "schema_version")), 2);
     http_reply_free(&r);
 }
 END_TEST
@@ -32,11 +34,14 @@ START_TEST(metrics_count_requests_per_route_and_status)
     http_reply r = http("GET", "/metrics", NULL, NULL, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.content_type, "text/plain"));
-    ck_assert_ptr_nonnull(strstr(
-        r.body, "http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
-    ck_assert_ptr_nonnull(strstr(r.body, "http_request_duration_seconds_bucket{"));
-    ck_assert_ptr_nonnull(strstr(r.body, "db_pool_connections{state=\"in_use\"}"));
-    ck_assert_ptr_nonnull(strstr(r.body, "db_errors_total{kind=\"unavailable\"}"));
+    ck_assert_ptr_nonnull(strstr(r.body, "http_requests_total{method=\"GET\","
+                                         "route=\"/healthz\",status=\"200\"}"));
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "http_request_duration_seconds_bucket{"));
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "db_pool_connections{state=\"in_use\"}"));
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "db_errors_total{kind=\"unavailable\"}"));
     http_reply_free(&r);
 }
 END_TEST
@@ -46,7 +51,8 @@ START_TEST(unknown_path_is_404_with_the_error_shape)
     http_reply r = http("GET", "/v1/nothing-here", ADMIN, NULL, NULL);
     ck_assert_int_eq(r.status, 404);
     ck_assert_str_eq(error_code(&r), "not_found");
-    ck_assert_ptr_nonnull(json_object_get(json_object_get(r.json, "error"), "message"));
+    ck_assert_ptr_nonnull(
+        json_object_get(json_object_get(r.json, "error"), "message"));
     http_reply_free(&r);
 }
 END_TEST
@@ -63,7 +69,8 @@ END_TEST
 
 START_TEST(malformed_json_is_400_invalid_json)
 {
-    http_reply r = http_json("PUT", "/v1/categories/dibao", ADMIN, "{\"name\": ");
+    http_reply r =
+        http_json("PUT", "/v1/categories/dibao", ADMIN, "{\"name\": ");
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(error_code(&r), "invalid_json");
     http_reply_free(&r);
@@ -109,8 +116,10 @@ START_TEST(the_request_id_is_echoed)
     char line[2048];
     bool found = false;
     while (fgets(line, sizeof line, f))
-        if (strstr(line, "\"msg\":\"request\"") && strstr(line, "\"request_id\"") &&
-            strstr(line, "\"route\":\"/healthz\"") && strstr(line, "\"duration_ms\""))
+        if (strstr(line, "\"msg\":\"request\"") &&
+            strstr(line, "\"request_id\"") &&
+            strstr(line, "\"route\":\"/healthz\"") &&
+            strstr(line, "\"duration_ms\""))
             found = true;
     fclose(f);
     ck_assert(found);

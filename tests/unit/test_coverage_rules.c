@@ -33,16 +33,19 @@ START_TEST(rules_out_of_order_name_the_field)
 {
     coverage_rules r = coverage_rules_default(2023);
     r.no_fiscal_subsidy_from = (civil_date){2023, 2, 1};
-    ck_assert_str_eq(coverage_rules_problem(2023, &r), "coverage.no_fiscal_subsidy_from");
+    ck_assert_str_eq(coverage_rules_problem(2023, &r),
+                     "coverage.no_fiscal_subsidy_from");
     r = coverage_rules_default(2023);
     r.coverage_end = (civil_date){2024, 1, 31};
     ck_assert_str_eq(coverage_rules_problem(2023, &r), "coverage.coverage_end");
     r = coverage_rules_default(2023);
     r.full_year_until = (civil_date){2021, 12, 31};
-    ck_assert_str_eq(coverage_rules_problem(2023, &r), "coverage.full_year_until");
+    ck_assert_str_eq(coverage_rules_problem(2023, &r),
+                     "coverage.full_year_until");
     r = coverage_rules_default(2023);
     r.next_month_until = (civil_date){2022, 12, 31};
-    ck_assert_str_eq(coverage_rules_problem(2023, &r), "coverage.next_month_until");
+    ck_assert_str_eq(coverage_rules_problem(2023, &r),
+                     "coverage.next_month_until");
 }
 END_TEST
 

@@ -13,15 +13,15 @@ static const struct {
     int y, m, d;
     bool valid;
 } validity_cases[] = {
-    {2024, 2, 29, true},   /* divisible by 4: leap */
-    {2023, 2, 29, false},  /* not divisible by 4 */
-    {2000, 2, 29, true},   /* divisible by 400: leap */
-    {1900, 2, 29, false},  /* divisible by 100 but not 400 */
-    {2024, 2, 30, false},  {2024, 2, 31, false}, {2024, 4, 31, false},
-    {2024, 4, 30, true},   {2024, 12, 31, true}, {2024, 1, 31, true},
-    {2024, 0, 1, false},   {2024, 13, 1, false}, {2024, 1, 0, false},
-    {2024, 1, 32, false},  {0, 1, 1, false},     {1, 1, 1, true},
-    {9999, 12, 31, true},  {10000, 1, 1, false}, {-1, 1, 1, false},
+    {2024, 2, 29, true},  /* divisible by 4: leap */
+    {2023, 2, 29, false}, /* not divisible by 4 */
+    {2000, 2, 29, true},  /* divisible by 400: leap */
+    {1900, 2, 29, false}, /* divisible by 100 but not 400 */
+    {2024, 2, 30, false}, {2024, 2, 31, false}, {2024, 4, 31, false},
+    {2024, 4, 30, true},  {2024, 12, 31, true}, {2024, 1, 31, true},
+    {2024, 0, 1, false},  {2024, 13, 1, false}, {2024, 1, 0, false},
+    {2024, 1, 32, false}, {0, 1, 1, false},     {1, 1, 1, true},
+    {9999, 12, 31, true}, {10000, 1, 1, false}, {-1, 1, 1, false},
 };
 
 START_TEST(validity_follows_gregorian_leap_rules)
@@ -37,9 +37,9 @@ END_TEST
 static const struct {
     int y, m, n;
 } month_cases[] = {
-    {2023, 1, 31}, {2023, 2, 28}, {2024, 2, 29}, {1900, 2, 28},
-    {2000, 2, 29}, {2023, 4, 30}, {2023, 6, 30}, {2023, 9, 30},
-    {2023, 11, 30}, {2023, 12, 31}, {2023, 0, 0}, {2023, 13, 0},
+    {2023, 1, 31},  {2023, 2, 28},  {2024, 2, 29}, {1900, 2, 28},
+    {2000, 2, 29},  {2023, 4, 30},  {2023, 6, 30}, {2023, 9, 30},
+    {2023, 11, 30}, {2023, 12, 31}, {2023, 0, 0},  {2023, 13, 0},
 };
 
 START_TEST(days_in_month_knows_short_months_and_leap_february)
@@ -54,17 +54,28 @@ static const struct {
     bool ok;
     int y, m, d;
 } parse_cases[] = {
-    {"2024-02-29", true, 2024, 2, 29}, {"0001-01-01", true, 1, 1, 1},
-    {"9999-12-31", true, 9999, 12, 31}, {"1970-01-01", true, 1970, 1, 1},
-    {"2023-02-29", false, 0, 0, 0},    {"2024-02-30", false, 0, 0, 0},
-    {"0000-01-01", false, 0, 0, 0},    {"2024-13-01", false, 0, 0, 0},
-    {"2024-00-10", false, 0, 0, 0},    {"2024-2-29", false, 0, 0, 0},
-    {"2024-02-9", false, 0, 0, 0},     {"24-02-29", false, 0, 0, 0},
-    {"2024-02-290", false, 0, 0, 0},   {"2024-02-29 ", false, 0, 0, 0},
-    {" 2024-02-29", false, 0, 0, 0},   {"2024/02/29", false, 0, 0, 0},
-    {"20240229", false, 0, 0, 0},      {"2024-02-29T00", false, 0, 0, 0},
-    {"+024-02-29", false, 0, 0, 0},    {"2024-0a-01", false, 0, 0, 0},
-    {"", false, 0, 0, 0},              {"2024", false, 0, 0, 0},
+    {"2024-02-29", true, 2024, 2, 29},
+    {"0001-01-01", true, 1, 1, 1},
+    {"9999-12-31", true, 9999, 12, 31},
+    {"1970-01-01", true, 1970, 1, 1},
+    {"2023-02-29", false, 0, 0, 0},
+    {"2024-02-30", false, 0, 0, 0},
+    {"0000-01-01", false, 0, 0, 0},
+    {"2024-13-01", false, 0, 0, 0},
+    {"2024-00-10", false, 0, 0, 0},
+    {"2024-2-29", false, 0, 0, 0},
+    {"2024-02-9", false, 0, 0, 0},
+    {"24-02-29", false, 0, 0, 0},
+    {"2024-02-290", false, 0, 0, 0},
+    {"2024-02-29 ", false, 0, 0, 0},
+    {" 2024-02-29", false, 0, 0, 0},
+    {"2024/02/29", false, 0, 0, 0},
+    {"20240229", false, 0, 0, 0},
+    {"2024-02-29T00", false, 0, 0, 0},
+    {"+024-02-29", false, 0, 0, 0},
+    {"2024-0a-01", false, 0, 0, 0},
+    {"", false, 0, 0, 0},
+    {"2024", false, 0, 0, 0},
 };
 
 START_TEST(parse_accepts_only_strict_yyyy_mm_dd_real_dates)
@@ -93,9 +104,9 @@ static const struct {
     civil_date d;
     const char *text;
 } format_cases[] = {
-    {{2024, 2, 29}, "2024-02-29"}, {{1, 1, 1}, "0001-01-01"},
+    {{2024, 2, 29}, "2024-02-29"},  {{1, 1, 1}, "0001-01-01"},
     {{9999, 12, 31}, "9999-12-31"}, {{1970, 10, 5}, "1970-10-05"},
-    {{2023, 2, 29}, "0000-00-00"}, {{-5, 1, 1}, "0000-00-00"},
+    {{2023, 2, 29}, "0000-00-00"},  {{-5, 1, 1}, "0000-00-00"},
     {{12345, 1, 1}, "0000-00-00"},
 };
 
@@ -111,10 +122,9 @@ static const struct {
     civil_date d;
     int64_t days;
 } day_cases[] = {
-    {{1970, 1, 1}, 0},           {{1969, 12, 31}, -1},
-    {{2000, 3, 1}, 11017},       {{2024, 2, 29}, 19782},
-    {{2024, 6, 15}, 19889},      {{1900, 1, 1}, -25567},
-    {{1, 1, 1}, -719162},        {{9999, 12, 31}, 2932896},
+    {{1970, 1, 1}, 0},      {{1969, 12, 31}, -1},      {{2000, 3, 1}, 11017},
+    {{2024, 2, 29}, 19782}, {{2024, 6, 15}, 19889},    {{1900, 1, 1}, -25567},
+    {{1, 1, 1}, -719162},   {{9999, 12, 31}, 2932896},
 };
 
 START_TEST(days_count_from_the_unix_epoch_both_ways)
@@ -163,9 +173,9 @@ static const struct {
     civil_date a, b;
     int sign;
 } compare_cases[] = {
-    {{2024, 1, 1}, {2024, 1, 1}, 0},    {{2024, 1, 1}, {2024, 1, 2}, -1},
-    {{2024, 1, 31}, {2024, 2, 1}, -1},  {{2023, 12, 31}, {2024, 1, 1}, -1},
-    {{2024, 3, 1}, {2024, 2, 29}, 1},   {{2025, 1, 1}, {2024, 12, 31}, 1},
+    {{2024, 1, 1}, {2024, 1, 1}, 0},   {{2024, 1, 1}, {2024, 1, 2}, -1},
+    {{2024, 1, 31}, {2024, 2, 1}, -1}, {{2023, 12, 31}, {2024, 1, 1}, -1},
+    {{2024, 3, 1}, {2024, 2, 29}, 1},  {{2025, 1, 1}, {2024, 12, 31}, 1},
 };
 
 START_TEST(compare_orders_by_year_then_month_then_day)
@@ -183,11 +193,11 @@ static const struct {
     int64_t n;
     civil_date to;
 } add_cases[] = {
-    {{2024, 2, 28}, 1, {2024, 2, 29}},   {{2023, 2, 28}, 1, {2023, 3, 1}},
-    {{2024, 12, 31}, 1, {2025, 1, 1}},   {{2025, 1, 1}, -1, {2024, 12, 31}},
-    {{2024, 3, 1}, -1, {2024, 2, 29}},   {{2024, 1, 1}, 366, {2025, 1, 1}},
-    {{2023, 1, 1}, 365, {2024, 1, 1}},   {{2024, 6, 15}, 0, {2024, 6, 15}},
-    {{1900, 2, 28}, 1, {1900, 3, 1}},    {{2000, 2, 28}, 1, {2000, 2, 29}},
+    {{2024, 2, 28}, 1, {2024, 2, 29}}, {{2023, 2, 28}, 1, {2023, 3, 1}},
+    {{2024, 12, 31}, 1, {2025, 1, 1}}, {{2025, 1, 1}, -1, {2024, 12, 31}},
+    {{2024, 3, 1}, -1, {2024, 2, 29}}, {{2024, 1, 1}, 366, {2025, 1, 1}},
+    {{2023, 1, 1}, 365, {2024, 1, 1}}, {{2024, 6, 15}, 0, {2024, 6, 15}},
+    {{1900, 2, 28}, 1, {1900, 3, 1}},  {{2000, 2, 28}, 1, {2000, 2, 29}},
 };
 
 START_TEST(add_days_crosses_month_year_and_leap_boundaries)
@@ -203,23 +213,23 @@ Suite *date_suite(void)
 {
     Suite *s = suite_create("date");
     TCase *tc = tcase_create("date");
-    tcase_add_loop_test(tc, validity_follows_gregorian_leap_rules,
-                        0, NROWS(validity_cases));
+    tcase_add_loop_test(tc, validity_follows_gregorian_leap_rules, 0,
+                        NROWS(validity_cases));
     tcase_add_loop_test(tc, days_in_month_knows_short_months_and_leap_february,
                         0, NROWS(month_cases));
-    tcase_add_loop_test(tc, parse_accepts_only_strict_yyyy_mm_dd_real_dates,
-                        0, NROWS(parse_cases));
+    tcase_add_loop_test(tc, parse_accepts_only_strict_yyyy_mm_dd_real_dates, 0,
+                        NROWS(parse_cases));
     tcase_add_test(tc, parse_rejects_null);
-    tcase_add_loop_test(tc, format_pads_fields_and_blanks_invalid_dates,
-                        0, NROWS(format_cases));
-    tcase_add_loop_test(tc, days_count_from_the_unix_epoch_both_ways,
-                        0, NROWS(day_cases));
+    tcase_add_loop_test(tc, format_pads_fields_and_blanks_invalid_dates, 0,
+                        NROWS(format_cases));
+    tcase_add_loop_test(tc, days_count_from_the_unix_epoch_both_ways, 0,
+                        NROWS(day_cases));
     tcase_add_test(tc, every_day_from_1899_to_2101_round_trips_in_sequence);
     tcase_add_test(tc, from_days_clamps_to_years_1_through_9999);
-    tcase_add_loop_test(tc, compare_orders_by_year_then_month_then_day,
-                        0, NROWS(compare_cases));
-    tcase_add_loop_test(tc, add_days_crosses_month_year_and_leap_boundaries,
-                        0, NROWS(add_cases));
+    tcase_add_loop_test(tc, compare_orders_by_year_then_month_then_day, 0,
+                        NROWS(compare_cases));
+    tcase_add_loop_test(tc, add_days_crosses_month_year_and_leap_boundaries, 0,
+                        NROWS(add_cases));
     suite_add_tcase(s, tc);
     return s;
 }

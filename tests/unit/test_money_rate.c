@@ -42,29 +42,29 @@ START_TEST(yuan_text_converts_exactly_to_fen)
 END_TEST
 
 static const char *const rejected_yuan[] = {
-    "",                  /* empty */
-    "-1",                /* sign */
-    "+1",                /* sign */
-    "-0.05",             /* sign */
-    " 350",              /* space */
-    "350 ",              /* space */
-    "3 50",              /* space */
-    "350.001",           /* more than two decimals */
-    "0.000",             /* more than two decimals */
-    ".5",                /* leading '.' */
-    ".",                 /* lone '.' */
-    "350.",              /* trailing '.' */
-    "350..0",            /* two points */
-    "3.5.0",             /* two points */
-    "1e3",               /* exponent */
-    "350,00",            /* comma */
-    "0x10",              /* hex */
-    "100000000000.01",   /* 10^13 + 1 fen */
-    "100000000001",      /* above 10^13 fen */
-    "99999999999999999999999",   /* would overflow int64 */
-    "9223372036854775807",       /* INT64_MAX yuan */
-    "¥350",              /* currency sign */
-    "３50",              /* full-width digit */
+    "",                        /* empty */
+    "-1",                      /* sign */
+    "+1",                      /* sign */
+    "-0.05",                   /* sign */
+    " 350",                    /* space */
+    "350 ",                    /* space */
+    "3 50",                    /* space */
+    "350.001",                 /* more than two decimals */
+    "0.000",                   /* more than two decimals */
+    ".5",                      /* leading '.' */
+    ".",                       /* lone '.' */
+    "350.",                    /* trailing '.' */
+    "350..0",                  /* two points */
+    "3.5.0",                   /* two points */
+    "1e3",                     /* exponent */
+    "350,00",                  /* comma */
+    "0x10",                    /* hex */
+    "100000000000.01",         /* 10^13 + 1 fen */
+    "100000000001",            /* above 10^13 fen */
+    "99999999999999999999999", /* would overflow int64 */
+    "9223372036854775807",     /* INT64_MAX yuan */
+    "¥350",                    /* currency sign */
+    "３50",                    /* full-width digit */
 };
 
 START_TEST(yuan_text_rejects_malformed_or_huge_amounts)
@@ -112,8 +112,8 @@ END_TEST
 
 START_TEST(fen_round_trips_through_yuan_text)
 {
-    static const int64_t samples[] = {0, 1, 9, 10, 99, 100, 101, 35000,
-                                      123456789, INT64_C(10000000000000)};
+    static const int64_t samples[] = {
+        0, 1, 9, 10, 99, 100, 101, 35000, 123456789, INT64_C(10000000000000)};
     for (int i = 0; i < NROWS(samples); i++) {
         char out[32];
         int64_t back = -1;
@@ -133,14 +133,14 @@ static const struct {
     {0, 5, "0.00", 0},
     {5, 5, "100.00", 10000},
     {7, 3, "233.33", 23333},
-    {1, 3, "33.33", 3333},       /* 33.333... rounds down */
-    {2, 3, "66.67", 6667},       /* 66.666... rounds up */
-    {1, 8, "12.50", 1250},       /* exact */
-    {1, 16, "6.25", 625},        /* exact */
+    {1, 3, "33.33", 3333},          /* 33.333... rounds down */
+    {2, 3, "66.67", 6667},          /* 66.666... rounds up */
+    {1, 8, "12.50", 1250},          /* exact */
+    {1, 16, "6.25", 625},           /* exact */
     {89065, 100000, "89.07", 8907}, /* third decimal exactly 5: half-up */
     {89064, 100000, "89.06", 8906}, /* just below half */
-    {1, 20000, "0.01", 1},       /* 0.005 exactly: half-up */
-    {1, 20001, "0.00", 0},       /* just below 0.005 */
+    {1, 20000, "0.01", 1},          /* 0.005 exactly: half-up */
+    {1, 20001, "0.00", 0},          /* just below 0.005 */
     {1, 200, "0.50", 50},
     {199999, 200000, "100.00", 10000}, /* 99.9995 rounds up to 100 */
     {1, 1, "100.00", 10000},
@@ -178,8 +178,8 @@ START_TEST(rate_without_positive_denominator_or_in_range_result_is_null)
 {
     char out[32] = "untouched";
     int64_t bp = -7;
-    ck_assert(!rate_format(undefined_rates[_i].num, undefined_rates[_i].den,
-                           out));
+    ck_assert(
+        !rate_format(undefined_rates[_i].num, undefined_rates[_i].den, out));
     ck_assert_str_eq(out, "untouched");
     ck_assert(!rate_basis_points(undefined_rates[_i].num,
                                  undefined_rates[_i].den, &bp));
@@ -211,7 +211,8 @@ Suite *money_rate_suite(void)
     tcase_add_loop_test(tc, fen_formats_as_yuan_with_two_decimals, 0,
                         NROWS(formatted_yuan));
     tcase_add_test(tc, fen_round_trips_through_yuan_text);
-    tcase_add_loop_test(tc, rate_is_percentage_rounded_half_up_with_integers_only,
+    tcase_add_loop_test(tc,
+                        rate_is_percentage_rounded_half_up_with_integers_only,
                         0, NROWS(rates));
     tcase_add_loop_test(
         tc, rate_without_positive_denominator_or_in_range_result_is_null, 0,

@@ -58,12 +58,14 @@ END_TEST
 
 START_TEST(unknown_paths_and_methods)
 {
-    static const char *no_route[] = {"/v1/regions", "/v1/regions/", "/v1/regions/1/2",
-                                     "/v1/regions//", "", "/", "/v1/years/2023/"};
+    static const char *no_route[] = {
+        "/v1/regions", "/v1/regions/",   "/v1/regions/1/2", "/v1/regions//", "",
+        "/",           "/v1/years/2023/"};
     char p[64];
     for (size_t i = 0; i < sizeof no_route / sizeof no_route[0]; i++) {
         buf allow = {0};
-        ck_assert_msg(match("GET", no_route[i], p, &allow) == -1, "%s", no_route[i]);
+        ck_assert_msg(match("GET", no_route[i], p, &allow) == -1, "%s",
+                      no_route[i]);
         ck_assert_uint_eq(allow.len, 0);
         buf_free(&allow);
     }

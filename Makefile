@@ -58,7 +58,9 @@ build/asan/unit_tests: $(LIB_SRC) $(UNIT_SRC) $(HEADERS) Makefile
 	@mkdir -p build/asan
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $(UNIT_SRC) $(LIB_SRC) $(PKG_LIBS) $(CHECK_LIBS) -lpthread
 
-run: deps build
+run:
+	@scripts/deps.sh --run
+	@$(MAKE) --no-print-directory build
 	@scripts/run.sh build/medins
 
 check-unit: build/unit_tests

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # deps.sh: installs the Debian packages the build, the private cluster and
 # the tests need. As root it runs apt-get; otherwise it prints the command.
+#   deps.sh           everything (make test)
+#   deps.sh --run     what make run needs
 set -euo pipefail
 
-packages=(build-essential pkg-config libmicrohttpd-dev libjansson-dev
-          libpq-dev libssl-dev check libcurl4-openssl-dev postgresql
-          postgresql-client clang-format nodejs npm curl ca-certificates)
-[ "${1:-}" = "--runtime" ] && packages=(build-essential pkg-config
-    libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev postgresql
-    postgresql-client ca-certificates)
+libs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
+      libssl-dev ca-certificates)
+[ "${1:-}" = "--run" ] || libs+=(check libcurl4-openssl-dev clang-format curl)
 
 missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
-        || missing+=("$p")
+for p in "${libs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing+=("$p")
 done
+# Tools are looked for as commands, so that other builds of them (Node.js
+# from another repository, say) count as present.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v psql >/dev/null || missing+=(postgresql-client)
+if [ "${1:-}" != "--run" ]; then
+    command -v node >/dev/null || missing+=(nodejs)
+    command -v npm >/dev/null || missing+=(npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -80,12 +80,25 @@ outcome csvbody_rows_or_reply(request *rq, const char *const *columns,
         reply_error(rq, 500, "internal", NULL, "out of memory");
         return OUT_REPLIED;
     }
-    csv_status st =
-        csv_feed(r, rq->body.data ? rq->body.data : "", rq->body.len);
-    if (st == CSV_OK)
+    csv_status st = CSV_OK;
+    long got = 0;
+    char chunk[64 * 1024];
+    while (st == CSV_OK &&
+           (got = request_body_read(rq, chunk, sizeof chunk)) > 0)
+        st = csv_feed(r, chunk, (size_t)got);
+    if (st == CSV_OK && got == 0)
         st = csv_finish(r);
     size_t line = csv_reader_line(r);
     csv_reader_free(r);
+    if (got == -1) {
+        reply_error(rq, 413, "payload_too_large", NULL,
+                    "the body exceeds %zu bytes", rq->body_limit);
+        return OUT_REPLIED;
+    }
+    if (got == -2) {
+        reply_error(rq, 400, "bad_request", NULL, "the body was cut short");
+        return OUT_REPLIED;
+    }
     if (x.missing[0]) {
         reply_error(rq, 400, "validation_failed", x.missing,
                     "the CSV header must name the column %s", x.missing);

@@ -15,9 +15,10 @@
 typedef int (*csvbody_row_fn)(void *cls, size_t line, const char *const *values,
                               const char *error);
 
-/* Parses rq->body. columns[0..nrequired) must be in the header; the rest
- * are optional. Replies 400 when the header is missing a column or the
- * file cannot be read to its end (unterminated quote). */
+/* Reads the request body as it arrives (never whole). columns[0..nrequired)
+ * must be in the header; the rest are optional. Replies 400 when the header is
+ * missing a column or the file cannot be read to its end (unterminated quote).
+ */
 outcome csvbody_rows_or_reply(request *rq, const char *const *columns,
                               size_t ncolumns, size_t nrequired,
                               csvbody_row_fn fn, void *cls);

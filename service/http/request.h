@@ -25,6 +25,8 @@ typedef enum { OUT_CONTINUE = 0, OUT_REPLIED } outcome;
 
 typedef void (*handler_fn)(request *rq);
 
+/* BODY_CSV bodies are streamed to the handler as they arrive (never held
+ * whole in memory); BODY_JSON bodies are read whole, up to MAX_BODY_BYTES. */
 typedef enum { BODY_NONE, BODY_JSON, BODY_CSV } body_kind;
 
 typedef struct {
@@ -40,6 +42,8 @@ enum { MAX_PATH_PARAMS = 4 };
 
 typedef enum { RQ_READING, RQ_QUEUED, RQ_REPLIED } request_state;
 
+typedef struct body_stream body_stream;
+
 struct request {
     app *app;
     struct MHD_Connection *conn;
@@ -51,7 +55,9 @@ struct request {
     char *params[MAX_PATH_PARAMS]; /* owned, decoded path segments */
     int nparams;
     char request_id[40];
-    buf body; /* owned; capped at body_limit */
+    buf body;            /* owned; capped at body_limit (JSON bodies) */
+    body_stream *stream; /* owned; the body of BODY_CSV routes */
+    size_t body_read;    /* bytes of body handed out by request_body_read */
     size_t body_limit;
     bool body_too_large;
     json_t *json; /* owned; the parsed body of BODY_JSON routes */
@@ -62,6 +68,12 @@ struct request {
     struct timespec started;
     request *next_queued; /* worker queue link */
 };
+
+/* Reads up to max bytes of the request body into dst, waiting for them
+ * to arrive when streamed. Returns the count, 0 at the end of the body, or
+ * -1 when the body exceeds the route's limit (the caller replies 413), or
+ * -2 when the client went away. */
+long request_body_read(request *rq, char *dst, size_t max);
 
 /* A query-string argument, or NULL. Valid for the request's lifetime. */
 const char *request_query(request *rq, const char *name);

@@ -14,6 +14,7 @@
 #include "http/metrics.h"
 #include "http/reply.h"
 #include "http/router.h"
+#include "http/stream.h"
 #include "log.h"
 
 #include <ctype.h>
@@ -63,6 +64,8 @@ static void set_request_id(server *s, request *rq)
                  s->id_prefix, atomic_fetch_add(&s->next_id, 1));
 }
 
+static void request_free(request *rq);
+
 static request *request_new(server *s, struct MHD_Connection *conn,
                             const char *url, const char *method)
 {
@@ -87,9 +90,13 @@ static request *request_new(server *s, struct MHD_Connection *conn,
     } else
         reply_error(rq, 404, "not_found", NULL, "no such endpoint");
     buf_free(&allow);
-    rq->body_limit = rq->route && rq->route->body == BODY_CSV
-                         ? s->app->cfg.max_import_bytes
-                         : s->app->cfg.max_body_bytes;
+    bool streamed = rq->route && rq->route->body == BODY_CSV;
+    rq->body_limit =
+        streamed ? s->app->cfg.max_import_bytes : s->app->cfg.max_body_bytes;
+    if (streamed && !(rq->stream = stream_new(conn, rq->body_limit))) {
+        request_free(rq);
+        return NULL;
+    }
     atomic_fetch_add(&s->inflight, 1);
     return rq;
 }
@@ -101,6 +108,7 @@ static void request_free(request *rq)
     free(rq->url);
     buf_free(&rq->body);
     json_decref(rq->json);
+    stream_free(rq->stream);
     if (rq->response)
         MHD_destroy_response(rq->response);
     free(rq);
@@ -135,10 +143,27 @@ static enum MHD_Result queue_reply(request *rq)
     return MHD_queue_response(rq->conn, rq->status, rq->response);
 }
 
+long request_body_read(request *rq, char *dst, size_t max)
+{
+    if (rq->stream)
+        return stream_read(rq->stream, dst, max);
+    if (rq->body_too_large)
+        return -1;
+    size_t n =
+        rq->body.len - rq->body_read < max ? rq->body.len - rq->body_read : max;
+    if (n)
+        memcpy(dst, rq->body.data + rq->body_read, n);
+    rq->body_read += n;
+    return (long)n;
+}
+
+/* Hands rq to a worker. A buffered request's connection is suspended until
+ * the reply is ready; a streamed one goes on receiving its body. */
 static void enqueue(server *s, request *rq)
 {
     rq->state = RQ_QUEUED;
-    MHD_suspend_connection(rq->conn);
+    if (!rq->stream)
+        MHD_suspend_connection(rq->conn);
     pthread_mutex_lock(&s->mu);
     rq->next_queued = NULL;
     if (s->tail)
@@ -165,7 +190,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         *con_cls = rq;
         check_declared_length(rq);
         /* refuse early (404, 405, 413) without reading the body */
-        return rq->response ? queue_reply(rq) : MHD_YES;
+        if (rq->response)
+            return queue_reply(rq);
+        if (rq->stream)
+            enqueue(s, rq); /* the handler reads the body as it comes */
+        return MHD_YES;
+    }
+    if (rq->stream && rq->state != RQ_REPLIED) {
+        if (*upload_size) {
+            stream_put(rq->stream, upload, upload_size);
+            return MHD_YES;
+        }
+        if (!stream_end_or_suspend(rq->stream))
+            return MHD_YES; /* resumed when the handler has replied */
+        return queue_reply(rq);
     }
     if (*upload_size) {
         append_body(rq, upload, *upload_size);
@@ -199,6 +237,12 @@ static void *worker_main(void *arg)
         if (!rq)
             return NULL; /* stopping and the queue is empty */
         dispatch(rq);
+        if (rq->stream) {
+            /* the connection may have gone while the handler ran */
+            if (!stream_reader_done(rq->stream))
+                request_free(rq);
+            continue;
+        }
         rq->state = RQ_REPLIED;
         MHD_resume_connection(rq->conn);
     }
@@ -234,8 +278,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         status = 499;
     metrics_observe(rq->route_index, status, secs);
     log_access(rq, status, secs);
-    request_free(rq);
     *con_cls = NULL;
+    /* a streamed request may still be in its handler: it frees it then */
+    if (!rq->stream || rq->state != RQ_QUEUED ||
+        stream_connection_gone(rq->stream))
+        request_free(rq);
     atomic_fetch_sub(&s->inflight, 1);
 }
 

@@ -95,7 +95,7 @@ static void spawn_service(void)
         setenv("WORKERS", "8", 1);
         setenv("DB_ACQUIRE_TIMEOUT_MS", "2000", 1);
         setenv("MAX_BODY_BYTES", "65536", 1);
-        setenv("MAX_IMPORT_BYTES", "1048576", 1);
+        setenv("MAX_IMPORT_BYTES", "8388608", 1);
         setenv("SHUTDOWN_GRACE_S", "10", 1);
         execl(bin ? bin : "build/medins", "medins", (char *)NULL);
         _exit(127);
@@ -248,8 +248,42 @@ static size_t on_header(char *ptr, size_t size, size_t n, void *cls)
     return size * n;
 }
 
+typedef struct {
+    const char *data;
+    size_t left;
+} source;
+
+static size_t on_read(char *dst, size_t size, size_t n, void *cls)
+{
+    source *src = cls;
+    size_t take = size * n < src->left ? size * n : src->left;
+    if (take > 7777)
+        take = 7777; /* odd chunk sizes */
+    memcpy(dst, src->data, take);
+    src->data += take;
+    src->left -= take;
+    return take;
+}
+
+static http_reply perform(const char *method, const char *path,
+                          const char *token, const char *ctype,
+                          const char *body, bool chunked);
+
 http_reply http(const char *method, const char *path, const char *token,
                 const char *ctype, const char *body)
+{
+    return perform(method, path, token, ctype, body, false);
+}
+
+http_reply http_chunked(const char *method, const char *path, const char *token,
+                        const char *ctype, const char *body)
+{
+    return perform(method, path, token, ctype, body, true);
+}
+
+static http_reply perform(const char *method, const char *path,
+                          const char *token, const char *ctype,
+                          const char *body, bool chunked)
 {
     http_reply r = {0};
     sink s = {0};
@@ -266,6 +300,13 @@ http_reply http(const char *method, const char *path, const char *token,
         h = curl_slist_append(h, ct);
     }
     h = curl_slist_append(h, "Expect:");
+    source src = {body, body ? strlen(body) : 0};
+    if (chunked) {
+        h = curl_slist_append(h, "Transfer-Encoding: chunked");
+        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(c, CURLOPT_READDATA, &src);
+    }
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -274,7 +315,7 @@ http_reply http(const char *method, const char *path, const char *token,
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-    if (body) {
+    if (body && !chunked) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     }

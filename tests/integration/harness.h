@@ -43,6 +43,10 @@ const char *harness_dir(void);
 /* One request. token may be NULL; ctype and body may be NULL. */
 http_reply http(const char *method, const char *path, const char *token,
                 const char *ctype, const char *body);
+/* The same request with a chunked body (no Content-Length), as a client
+ * streaming a file would send it. */
+http_reply http_chunked(const char *method, const char *path, const char *token,
+                        const char *ctype, const char *body);
 /* JSON shortcuts. */
 http_reply http_json(const char *method, const char *path, const char *token,
                      const char *json_body);

@@ -115,6 +115,52 @@ START_TEST(an_import_needs_csv_with_the_right_header)
 }
 END_TEST
 
+/* A CSV of n bad-level lines: parsed and rejected without touching rows. */
+static char *bad_lines_csv(size_t n)
+{
+    const char *line = "511724001099,测试,hamlet,511724001000\n";
+    size_t len = strlen(line);
+    char *csv = malloc(64 + n * len);
+    strcpy(csv, "code,name,level,parent_code\n");
+    char *p = csv + strlen(csv);
+    for (size_t i = 0; i < n; i++, p += len)
+        memcpy(p, line, len);
+    *p = '\0';
+    return csv;
+}
+
+START_TEST(a_streamed_import_larger_than_the_buffer_is_read_to_its_end)
+{
+    char *csv = bad_lines_csv(100000); /* about 4 MB, the buffer holds 1 MB */
+    http_reply r =
+        http_chunked("POST", "/v1/regions/import", ADMIN, "text/csv", csv);
+    ck_assert_int_eq(r.status, 200);
+    json_t *rejected = json_object_get(r.json, "rejected");
+    ck_assert_int_eq(json_array_size(rejected), 100000);
+    ck_assert_int_eq(jint(json_array_get(rejected, 99999), "line"), 100001);
+    http_reply_free(&r);
+    free(csv);
+}
+END_TEST
+
+START_TEST(an_import_over_the_limit_is_413_streamed_or_declared)
+{
+    char *csv = bad_lines_csv(250000); /* about 10 MB, the harness allows 8 */
+    http_reply r =
+        http_chunked("POST", "/v1/regions/import", ADMIN, "text/csv", csv);
+    ck_assert_int_eq(r.status, 413);
+    ck_assert_str_eq(error_code(&r), "payload_too_large");
+    http_reply_free(&r);
+    r = http("POST", "/v1/regions/import", ADMIN, "text/csv", csv);
+    ck_assert_int_eq(r.status, 413);
+    http_reply_free(&r);
+    free(csv);
+    r = http("GET", "/healthz", NULL, NULL, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_reply_free(&r);
+}
+END_TEST
+
 START_TEST(a_county_token_imports_only_inside_its_county)
 {
     http_reply r = http_json("POST", "/v1/tokens", ADMIN,
@@ -286,6 +332,9 @@ Suite *reference_suite(void)
     tcase_add_test(t, a_three_level_csv_imports_and_reads_back);
     tcase_add_test(t, bad_lines_are_reported_and_the_rest_kept);
     tcase_add_test(t, an_import_needs_csv_with_the_right_header);
+    tcase_add_test(t,
+                   a_streamed_import_larger_than_the_buffer_is_read_to_its_end);
+    tcase_add_test(t, an_import_over_the_limit_is_413_streamed_or_declared);
     tcase_add_test(t, a_county_token_imports_only_inside_its_county);
     tcase_add_test(t, categories_are_created_then_updated);
     tcase_add_test(t, a_year_is_stored_with_coverage_defaults);

@@ -222,7 +222,8 @@ void handle_regions_import(request *rq)
     if (csvbody_rows_or_reply(rq, region_columns, 4, 4, on_row, &x) !=
         OUT_CONTINUE)
         goto out;
-    qsort(x.lines, x.n, sizeof *x.lines, by_level_then_line);
+    if (x.n)
+        qsort(x.lines, x.n, sizeof *x.lines, by_level_then_line);
     db_status st = db_run_tx(rq->db, "READ COMMITTED", apply_tx, &x);
     if (st != DB_OK) {
         reply_db_error(rq, st);

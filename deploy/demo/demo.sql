@@ -3,6 +3,11 @@
 -- 隘口镇's (seed 004), the 2023 rates and category subsidies of seed 004
 -- (附件2, in fen), and a few hundred households. Deterministic: no random().
 
+-- one audit entry for the whole load, not one per row
+SELECT set_config('medins.bulk', 'on', true);
+INSERT INTO audit_log (action, entity, entity_key, after)
+VALUES ('demo_load', 'database', 'demo', '{"county": "511724000000"}');
+
 CREATE FUNCTION pg_temp.id_check_digit(first17 text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT substr('10X98765432',

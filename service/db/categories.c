@@ -30,19 +30,33 @@ static void category_from_row(const PGresult *r, int row, db_category *out)
     db_copy_field(out->updated_at, sizeof out->updated_at, r, row, 3);
 }
 
-db_status db_category_upsert(db_conn *c, const db_category *in,
-                             db_category *out, bool *created)
+typedef struct {
+    const db_category *in;
+    db_category *out;
+    bool *created;
+} upsert_ctx;
+
+static db_status upsert_tx(db_conn *c, void *cls)
 {
-    const char *p[] = {in->code, in->name,
-                       in->department[0] ? in->department : NULL};
+    upsert_ctx *x = cls;
+    const char *p[] = {x->in->code, x->in->name,
+                       x->in->department[0] ? x->in->department : NULL};
     PGresult *r;
     db_status st = db_exec(c, "category_upsert", 3, p, &r);
     if (st != DB_OK)
         return st;
-    category_from_row(r, 0, out);
-    *created = PQgetvalue(r, 0, 4)[0] == 't';
+    category_from_row(r, 0, x->out);
+    *x->created = PQgetvalue(r, 0, 4)[0] == 't';
     PQclear(r);
     return DB_OK;
+}
+
+db_status db_category_upsert(db_conn *c, const db_category *in,
+                             db_category *out, bool *created)
+{
+    upsert_ctx x = {in, out, created};
+    /* a transaction so that the audit trigger sees who writes */
+    return db_run_tx(c, "READ COMMITTED", upsert_tx, &x);
 }
 
 db_status db_category_get(db_conn *c, const char *code, db_category *out)

@@ -29,6 +29,10 @@ typedef struct {
 
 typedef struct db_conn {
     PGconn *pg;
+    /* who writes: set by the request pipeline, recorded by the audit
+     * triggers of every transaction run on this connection */
+    char actor_token[24]; /* "" for none */
+    char actor_request[40];
     bool broken;      /* must be reconnected before use */
     char sqlstate[6]; /* of the last failed statement */
     char *last_error; /* owned; message of the last failure */
@@ -66,6 +70,9 @@ db_status db_exec_cmd(db_conn *c, const char *stmt, int nparams,
  * serialization failure or deadlock), so it must reset any state it fills
  * in cls at its start. */
 typedef db_status (*db_tx_fn)(db_conn *c, void *cls);
+
+/* Names the caller for the audit log of the transactions that follow. */
+void db_set_actor(db_conn *c, long long token_id, const char *request_id);
 
 /* Runs fn in a transaction at the given isolation ("READ COMMITTED",
  * "REPEATABLE READ", "SERIALIZABLE"), retrying up to a few times on

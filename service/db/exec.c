@@ -8,6 +8,7 @@
 #include "log.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,7 +54,10 @@ static db_status classify(const char *state)
 static db_status note_failure(db_conn *c, const char *stmt, PGresult *r)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg);
+    /* the primary message only: DETAIL lines may quote personal data */
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg)
+        msg = PQerrorMessage(c->pg);
     snprintf(c->sqlstate, sizeof c->sqlstate, "%s", state ? state : "");
     free(c->last_error);
     c->last_error = strdup(msg ? msg : "");
@@ -96,6 +100,12 @@ db_status db_exec_cmd(db_conn *c, const char *stmt, int nparams,
     return st;
 }
 
+void db_set_actor(db_conn *c, long long token_id, const char *request_id)
+{
+    snprintf(c->actor_token, sizeof c->actor_token, "%lld", token_id);
+    snprintf(c->actor_request, sizeof c->actor_request, "%s", request_id);
+}
+
 static const char *begin_stmt(const char *isolation)
 {
     if (!strcmp(isolation, "SERIALIZABLE"))
@@ -121,7 +131,12 @@ db_status db_run_tx(db_conn *c, const char *isolation, db_tx_fn fn, void *cls)
         st = db_exec_cmd(c, begin_stmt(isolation), 0, NULL);
         if (st != DB_OK)
             return st == DB_RETRY ? DB_UNAVAILABLE : st;
-        st = fn(c, cls);
+        if (c->actor_token[0]) {
+            const char *p[] = {c->actor_token, c->actor_request};
+            st = db_exec_cmd(c, "tx_set_actor", 2, p);
+        }
+        if (st == DB_OK)
+            st = fn(c, cls);
         if (st == DB_OK)
             st = db_exec_cmd(c, "tx_commit", 0, NULL);
         if (st == DB_OK)

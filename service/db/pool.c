@@ -183,6 +183,7 @@ void db_pool_release(db_pool *p, db_conn *c)
     }
     if (c->broken)
         conn_close(c);
+    c->actor_token[0] = c->actor_request[0] = '\0';
     slot_give(p, slot);
 }
 

@@ -11,6 +11,8 @@ static const db_stmt tx_statements[] = {
     {"tx_begin_serializable", "BEGIN ISOLATION LEVEL SERIALIZABLE"},
     {"tx_commit", "COMMIT"},
     {"tx_rollback", "ROLLBACK"},
+    {"tx_set_actor", "SELECT set_config('medins.token_id', $1, true), "
+                     "set_config('medins.request_id', $2, true)"},
     {NULL, NULL},
 };
 

@@ -61,6 +61,8 @@ static void run_handler(request *rq)
     }
     if (body_or_reply(rq) != OUT_CONTINUE)
         return;
+    if (rq->db && rq->route->roles)
+        db_set_actor(rq->db, rq->who.token_id, rq->request_id);
     rq->route->handler(rq);
 }
 

@@ -26,14 +26,15 @@ const db_stmt db_region_statements[] = {
     {NULL, NULL},
 };
 
-static void region_from_row(const PGresult *r, int row, db_region *out)
+void db_region_from_row(const PGresult *r, int row, int col0, db_region *out)
 {
     memset(out, 0, sizeof *out);
-    db_copy_field(out->code, sizeof out->code, r, row, 0);
-    db_copy_field(out->name, sizeof out->name, r, row, 1);
-    out->level = atoi(PQgetvalue(r, row, 2));
-    db_copy_field(out->parent_code, sizeof out->parent_code, r, row, 3);
-    const char *path = PQgetvalue(r, row, 4);
+    db_copy_field(out->code, sizeof out->code, r, row, col0);
+    db_copy_field(out->name, sizeof out->name, r, row, col0 + 1);
+    out->level = atoi(PQgetvalue(r, row, col0 + 2));
+    db_copy_field(out->parent_code, sizeof out->parent_code, r, row,
+                  col0 + 3);
+    const char *path = PQgetvalue(r, row, col0 + 4);
     while (*path && out->depth < REGION_MAX_DEPTH) {
         size_t n = strcspn(path, ",");
         if (n >= CODE_MAX_BYTES)
@@ -57,7 +58,7 @@ db_status db_region_get(db_conn *c, const char *code, db_region *out)
     if (PQntuples(r) == 0)
         st = DB_NOT_FOUND;
     else
-        region_from_row(r, 0, out);
+        db_region_from_row(r, 0, 0, out);
     PQclear(r);
     return st;
 }
@@ -72,7 +73,7 @@ db_status db_region_children(db_conn *c, const char *code, db_region_fn fn,
         return st;
     for (int i = 0; i < PQntuples(r); i++) {
         db_region child;
-        region_from_row(r, i, &child);
+        db_region_from_row(r, i, 0, &child);
         fn(cls, &child);
     }
     PQclear(r);

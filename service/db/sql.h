@@ -72,6 +72,11 @@ typedef enum {
 /* Inserts or renames a region whose parent and path the caller checked. */
 db_status db_region_upsert(db_conn *c, const db_region *r, region_change *ch);
 db_status db_region_count(db_conn *c, int64_t *n);
+/* Reads the five REGION_COLS columns starting at col0. */
+void db_region_from_row(const PGresult *r, int row, int col0, db_region *out);
+/* The columns db_region_from_row() reads, for a table aliased rg. */
+#define DB_REGION_COLS                                                        \
+    "rg.code, rg.name, rg.level, rg.parent_code, array_to_string(rg.path, ',')"
 
 /* ---- categories ---- */
 typedef struct {
@@ -123,6 +128,120 @@ db_status db_year_put(db_conn *c, db_year *y, size_t *bad_subsidy,
 /* Reads a year; the caller frees out with db_year_free(). */
 db_status db_year_get(db_conn *c, int year, db_year *out);
 void db_year_free(db_year *y);
+
+/* ---- households and residents ---- */
+extern const db_stmt db_household_statements[];
+extern const db_stmt db_exemption_statements[];
+
+enum { HOUSEHOLD_NO_BYTES = 41, ID_BYTES = 41, SHORT_TEXT_BYTES = 201 };
+
+typedef struct {
+    char household_no[HOUSEHOLD_NO_BYTES];
+    char attribute[SHORT_TEXT_BYTES];
+    char created_at[TS_BYTES];
+    long member_count;
+    db_region region; /* code, name, level, path */
+} db_household;
+
+typedef struct {
+    char id_number[ID_BYTES];
+    char doc_type[32];
+    char household_no[HOUSEHOLD_NO_BYTES];
+    char name[NAME_MAX_BYTES];
+    char relation[SHORT_TEXT_BYTES];
+    char phone[32];
+    char birth_date[11]; /* "" when unknown */
+    char sex[2];         /* "M", "F" or "" */
+    char removed_at[TS_BYTES];
+    char removed_reason[16];
+    char updated_at[TS_BYTES];
+    db_region region; /* of the household */
+} db_resident;
+
+typedef struct {
+    char category[40];
+    char valid_from[11];
+    char valid_to[11]; /* "" when open-ended */
+    char source[SHORT_TEXT_BYTES];
+} db_held_category;
+
+typedef void (*db_resident_fn)(void *cls, const db_resident *r);
+typedef void (*db_held_fn)(void *cls, const char *id_number,
+                           const db_held_category *c);
+
+db_status db_household_get(db_conn *c, const char *no, db_household *out);
+/* DB_CONFLICT when the number is taken. */
+db_status db_household_insert(db_conn *c, const char *no, const char *region,
+                              const char *attribute);
+db_status db_household_members(db_conn *c, const char *no, db_resident_fn fn,
+                               void *cls);
+/* Households under region (any depth) after `after`, at most limit. */
+typedef void (*db_household_fn)(void *cls, const db_household *h);
+db_status db_household_list(db_conn *c, const char *region, const char *after,
+                            int limit, db_household_fn fn, void *cls);
+
+db_status db_resident_get(db_conn *c, const char *id, db_resident *out);
+/* DB_CONFLICT when the person is already registered (anywhere). */
+db_status db_resident_insert(db_conn *c, const db_resident *r);
+/* Sets name, relation, phone from r (empty strings keep the old value). */
+db_status db_resident_update(db_conn *c, const db_resident *r);
+db_status db_resident_change_id(db_conn *c, const char *old_id,
+                                const db_resident *r);
+db_status db_resident_move(db_conn *c, const char *id, const char *from,
+                           const char *to, const char *relation,
+                           const char *reason, const char *note,
+                           const char *token_id);
+/* DB_NOT_FOUND when the resident is not an active member of household. */
+db_status db_resident_remove(db_conn *c, const char *id, const char *household,
+                             const char *reason);
+/* Residents under region after `after`; category may be NULL (any). */
+db_status db_resident_list(db_conn *c, const char *region, const char *after,
+                           int limit, const char *category,
+                           bool include_removed, db_resident_fn fn,
+                           void *cls);
+
+db_status db_categories_of(db_conn *c, const char *id, db_held_fn fn, void *cls);
+db_status db_categories_of_household(db_conn *c, const char *no, db_held_fn fn,
+                                     void *cls);
+/* Replaces a resident's categories; DB_REFERENCE names an unknown one. */
+db_status db_categories_clear(db_conn *c, const char *id);
+db_status db_category_hold(db_conn *c, const char *id,
+                           const db_held_category *h);
+
+/* ---- exemptions ---- */
+typedef struct {
+    int64_t id;
+    char id_number[ID_BYTES];
+    int year;
+    char reason[24];
+    char note[2048];
+    char evidence_ref[1024];
+    char status[16];
+    int64_t proposed_by;
+    char proposed_at[TS_BYTES];
+    int64_t decided_by; /* -1 when undecided */
+    char decided_at[TS_BYTES];
+    char decision_note[2048];
+    db_region region; /* of the resident's household */
+} db_exemption;
+
+typedef void (*db_exemption_fn)(void *cls, const db_exemption *e);
+/* DB_CONFLICT when an exemption for that resident and year is open or
+ * approved already. Fills out. */
+db_status db_exemption_propose(db_conn *c, const db_exemption *in,
+                               db_exemption *out);
+db_status db_exemption_get(db_conn *c, int64_t id, db_exemption *out);
+/* Approves or rejects a proposed exemption; DB_NOT_FOUND when it is not
+ * proposed (any more). */
+db_status db_exemption_decide(db_conn *c, int64_t id, const char *status,
+                              int64_t decided_by, const char *note,
+                              db_exemption *out);
+db_status db_exemptions_of(db_conn *c, const char *id, db_exemption_fn fn,
+                           void *cls);
+/* status may be NULL (any); year 0 (any). */
+db_status db_exemption_list(db_conn *c, const char *region, const char *status,
+                            int year, int64_t after, int limit,
+                            db_exemption_fn fn, void *cls);
 
 /* copies a result field into a fixed buffer, truncating safely */
 void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row,

@@ -23,5 +23,7 @@ const db_stmt *const db_all_statements[] = {
     db_region_statements,
     db_category_statements,
     db_year_statements,
+    db_household_statements,
+    db_exemption_statements,
     NULL,
 };

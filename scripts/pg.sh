@@ -71,7 +71,8 @@ start() {
     else
         # setsid: Ctrl-C at the terminal must reach the service first, not
         # the database under it
-        as_owner setsid "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null
+        as_owner setsid "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
+            >"$base/pg_ctl.out" 2>&1 || { cat "$base/pg_ctl.out" "$log" >&2; exit 1; }
     fi
     psql "$(url | sed 's/dbname=medins/dbname=postgres/')" -qtAc \
         "SELECT 1 FROM pg_database WHERE datname = 'medins'" | grep -q 1 ||

@@ -24,6 +24,25 @@ void handle_category_put(request *rq);
 void handle_category_get(request *rq);
 void handle_category_list(request *rq);
 
+void handle_household_create(request *rq);
+void handle_household_get(request *rq);
+void handle_household_list(request *rq);
+void handle_household_add_member(request *rq);
+void handle_household_remove_member(request *rq);
+void handle_household_quote(request *rq);
+
+void handle_resident_get(request *rq);
+void handle_resident_list(request *rq);
+void handle_resident_patch(request *rq);
+void handle_resident_move(request *rq);
+void handle_resident_quote(request *rq);
+
+void handle_exemption_propose(request *rq);
+void handle_exemption_list(request *rq);
+void handle_exemption_get(request *rq);
+void handle_exemption_approve(request *rq);
+void handle_exemption_reject(request *rq);
+
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);
 

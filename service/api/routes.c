@@ -9,6 +9,8 @@
 #define CONFIG (ROLE_ADMIN | ROLE_COUNTY)
 #define ANYONE ROLES_ANY
 #define PUBLIC 0
+/* registration: county and township staff, inside their region */
+#define REGISTER (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP)
 
 const route api_routes[] = {
     /* operations */
@@ -31,6 +33,37 @@ const route api_routes[] = {
      true},
     {"PUT", "/v1/years/{year}", handle_year_put, CONFIG, BODY_JSON, true},
     {"GET", "/v1/years/{year}", handle_year_get, ANYONE, BODY_NONE, true},
+    /* registration */
+    {"POST", "/v1/households", handle_household_create, REGISTER, BODY_JSON,
+     true},
+    {"GET", "/v1/households", handle_household_list, ANYONE, BODY_NONE, true},
+    {"GET", "/v1/households/{no}", handle_household_get, ANYONE, BODY_NONE,
+     true},
+    {"POST", "/v1/households/{no}/members", handle_household_add_member,
+     REGISTER, BODY_JSON, true},
+    {"DELETE", "/v1/households/{no}/members/{id_number}",
+     handle_household_remove_member, REGISTER, BODY_NONE, true},
+    {"GET", "/v1/households/{no}/quote", handle_household_quote, ANYONE,
+     BODY_NONE, true},
+    {"GET", "/v1/residents", handle_resident_list, ANYONE, BODY_NONE, true},
+    {"GET", "/v1/residents/{id_number}", handle_resident_get, ANYONE, BODY_NONE,
+     true},
+    {"PATCH", "/v1/residents/{id_number}", handle_resident_patch, REGISTER,
+     BODY_JSON, true},
+    {"POST", "/v1/residents/{id_number}/move", handle_resident_move, REGISTER,
+     BODY_JSON, true},
+    {"GET", "/v1/residents/{id_number}/quote", handle_resident_quote, ANYONE,
+     BODY_NONE, true},
+    /* exemptions: proposed by registration staff, decided by the county */
+    {"POST", "/v1/residents/{id_number}/exemptions", handle_exemption_propose,
+     REGISTER, BODY_JSON, true},
+    {"GET", "/v1/exemptions", handle_exemption_list, ANYONE, BODY_NONE, true},
+    {"GET", "/v1/exemptions/{id}", handle_exemption_get, ANYONE, BODY_NONE,
+     true},
+    {"POST", "/v1/exemptions/{id}/approve", handle_exemption_approve, CONFIG,
+     BODY_JSON, true},
+    {"POST", "/v1/exemptions/{id}/reject", handle_exemption_reject, CONFIG,
+     BODY_JSON, true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

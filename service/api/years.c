@@ -34,7 +34,8 @@ typedef struct {
     char full_year_until[11], next_month_until[11];
     char no_fiscal_subsidy_from[11], coverage_end[11];
     int64_t waiting_days;
-    bool has[5];
+    bool late_pays_fiscal_share;
+    bool has[6];
 } coverage_in;
 
 static const jspec window_spec[] = {
@@ -76,6 +77,9 @@ static const jspec coverage_spec[] = {
      offsetof(coverage_in, has[3])},
     {"coverage_end", JS_DATE, false, offsetof(coverage_in, coverage_end), 11, 0,
      0, offsetof(coverage_in, has[4])},
+    {"late_pays_fiscal_share", JS_BOOL, false,
+     offsetof(coverage_in, late_pays_fiscal_share), 0, 0, 0,
+     offsetof(coverage_in, has[5])},
     JSPEC_END,
 };
 
@@ -190,6 +194,8 @@ static outcome coverage_or_reply(request *rq, json_t *obj, db_year *y)
     date_format(r.full_year_until, y->full_year_until);
     date_format(r.next_month_until, y->next_month_until);
     y->waiting_days = r.waiting_days;
+    /* by default a late payer also pays the fiscal share not granted */
+    y->late_pays_fiscal_share = in.has[5] ? in.late_pays_fiscal_share : true;
     date_format(r.no_fiscal_subsidy_from, y->no_fiscal_subsidy_from);
     date_format(r.coverage_end, y->coverage_end);
     return OUT_CONTINUE;
@@ -225,14 +231,15 @@ static json_t *year_json(const db_year *y)
                                         y->subsidies[i].category, "tier",
                                         y->subsidies[i].tier, "subsidy",
                                         (json_int_t)y->subsidies[i].subsidy));
-    return json_pack(
-        "{s:i,s:s,s:s,s:o,s:o,s:{s:s,s:s,s:i,s:s,s:s},s:s}", "year", y->year,
-        "collection_start", y->collection_start, "collection_end",
-        y->collection_end, "tiers", tiers, "subsidies", subsidies, "coverage",
-        "full_year_until", y->full_year_until, "next_month_until",
-        y->next_month_until, "waiting_days", y->waiting_days,
-        "no_fiscal_subsidy_from", y->no_fiscal_subsidy_from, "coverage_end",
-        y->coverage_end, "updated_at", y->updated_at);
+    return json_pack("{s:i,s:s,s:s,s:o,s:o,s:{s:s,s:s,s:i,s:s,s:s,s:b},s:s}",
+                     "year", y->year, "collection_start", y->collection_start,
+                     "collection_end", y->collection_end, "tiers", tiers,
+                     "subsidies", subsidies, "coverage", "full_year_until",
+                     y->full_year_until, "next_month_until",
+                     y->next_month_until, "waiting_days", y->waiting_days,
+                     "no_fiscal_subsidy_from", y->no_fiscal_subsidy_from,
+                     "coverage_end", y->coverage_end, "late_pays_fiscal_share",
+                     y->late_pays_fiscal_share, "updated_at", y->updated_at);
 }
 
 static outcome parse_year_or_reply(request *rq, db_year *y)

@@ -8,39 +8,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TS(col)                                                               \
-    "to_char(" col " AT TIME ZONE 'Asia/Shanghai', "                          \
+#define TS(col)                                                                \
+    "to_char(" col " AT TIME ZONE 'Asia/Shanghai', "                           \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 
-#define EXEMPTION_COLS                                                        \
-    "e.id, e.id_number, e.year, e.reason, e.note, e.evidence_ref, "           \
-    "e.status, e.proposed_by, " TS("e.proposed_at") ", "                      \
-    "coalesce(e.decided_by, -1), " TS("e.decided_at") ", e.decision_note, "   \
-    DB_REGION_COLS
+#define EXEMPTION_COLS                                                         \
+    "e.id, e.id_number, e.year, e.reason, e.note, e.evidence_ref, "            \
+    "e.status, e.proposed_by, " TS(                                            \
+        "e.proposed_at") ", "                                                  \
+                         "coalesce(e.decided_by, -1), " TS(                    \
+                             "e.decided_at") ", "                              \
+                                             "e.decision_note,"                \
+                                             " " DB_REGION_COLS
 
-#define EXEMPTION_FROM                                                        \
-    " FROM exemptions e JOIN residents p ON p.id_number = e.id_number "       \
-    "JOIN households h ON h.household_no = p.household_no "                   \
+/* src: the exemptions table, or a CTE of rows just written */
+#define EXEMPTION_FROM(src)                                                    \
+    " FROM " src " e JOIN residents p ON p.id_number = e.id_number "           \
+    "JOIN households h ON h.household_no = p.household_no "                    \
     "JOIN regions rg ON rg.code = h.region_code "
 
 const db_stmt db_exemption_statements[] = {
     {"exemption_propose",
-     "WITH e AS (INSERT INTO exemptions (id_number, year, reason, note, "
+     "WITH changed AS (INSERT INTO exemptions (id_number, year, reason, note, "
      "evidence_ref, proposed_by) VALUES ($1, $2, $3, $4, $5, $6) "
-     "RETURNING *) SELECT " EXEMPTION_COLS EXEMPTION_FROM},
-    {"exemption_get", "SELECT " EXEMPTION_COLS EXEMPTION_FROM "WHERE e.id = $1"},
+     "RETURNING *) SELECT " EXEMPTION_COLS EXEMPTION_FROM("changed")},
+    {"exemption_get",
+     "SELECT " EXEMPTION_COLS EXEMPTION_FROM("exemptions") "WHERE e.id = $1"},
     {"exemption_decide",
-     "WITH e AS (UPDATE exemptions SET status = $2, decided_by = $3, "
+     "WITH changed AS (UPDATE exemptions SET status = $2, decided_by = $3, "
      "decided_at = now(), decision_note = $4 WHERE id = $1 "
      "AND status = 'proposed' RETURNING *) "
-     "SELECT " EXEMPTION_COLS EXEMPTION_FROM},
-    {"exemptions_of",
-     "SELECT " EXEMPTION_COLS EXEMPTION_FROM "WHERE e.id_number = $1 "
-     "ORDER BY e.id"},
-    {"exemption_list",
-     "SELECT " EXEMPTION_COLS EXEMPTION_FROM
-     "WHERE $1 = ANY (rg.path) AND ($2::text IS NULL OR e.status = $2) "
-     "AND ($3::int = 0 OR e.year = $3) AND e.id > $4 ORDER BY e.id LIMIT $5"},
+     "SELECT " EXEMPTION_COLS EXEMPTION_FROM("changed")},
+    {"exemptions_of", "SELECT " EXEMPTION_COLS EXEMPTION_FROM(
+                          "exemptions") "WHERE e.id_number = $1 "
+                                        "ORDER BY e.id"},
+    {"exemption_list", "SELECT " EXEMPTION_COLS EXEMPTION_FROM(
+                           "exemptions") "WHERE $1 = ANY (rg.path) AND "
+                                         "($2::text IS NULL OR e.status = $2) "
+                                         "AND ($3::int = 0 OR e.year = $3) AND "
+                                         "e.id > $4 ORDER BY e.id LIMIT $5"},
     {NULL, NULL},
 };
 
@@ -62,9 +68,8 @@ static void exemption_from_row(const PGresult *r, int row, db_exemption *e)
     db_region_from_row(r, row, 12, &e->region);
 }
 
-static db_status each(db_conn *c, const char *stmt, int n,
-                      const char *const *p, db_exemption_fn fn, void *cls,
-                      db_exemption *first)
+static db_status each(db_conn *c, const char *stmt, int n, const char *const *p,
+                      db_exemption_fn fn, void *cls, db_exemption *first)
 {
     PGresult *r;
     db_status st = db_exec(c, stmt, n, p, &r);
@@ -87,9 +92,12 @@ db_status db_exemption_propose(db_conn *c, const db_exemption *in,
     char year[16], by[24];
     snprintf(year, sizeof year, "%d", in->year);
     snprintf(by, sizeof by, "%" PRId64, in->proposed_by);
-    const char *p[] = {in->id_number, year, in->reason,
+    const char *p[] = {in->id_number,
+                       year,
+                       in->reason,
                        in->note[0] ? in->note : NULL,
-                       in->evidence_ref[0] ? in->evidence_ref : NULL, by};
+                       in->evidence_ref[0] ? in->evidence_ref : NULL,
+                       by};
     return each(c, "exemption_propose", 6, p, NULL, NULL, out);
 }
 

@@ -7,29 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TS(col)                                                               \
-    "to_char(" col " AT TIME ZONE 'Asia/Shanghai', "                          \
+#define TS(col)                                                                \
+    "to_char(" col " AT TIME ZONE 'Asia/Shanghai', "                           \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 
-#define HOUSEHOLD_COLS                                                        \
-    "h.household_no, h.attribute, " TS("h.created_at") ", "                   \
-    "(SELECT count(*) FROM residents m WHERE m.household_no = h.household_no " \
-    "AND m.removed_at IS NULL), " DB_REGION_COLS
+#define HOUSEHOLD_COLS                                                         \
+    "h.household_no, h.attribute, " TS(                                        \
+        "h.created_at") ", "                                                   \
+                        "(SELECT count(*) FROM residents m WHERE "             \
+                        "m.household_no = h.household_no "                     \
+                        "AND m.removed_at IS NULL), " DB_REGION_COLS
 
-#define RESIDENT_COLS                                                         \
-    "p.id_number, p.doc_type, p.household_no, p.name, p.relation, p.phone, "  \
-    "p.birth_date, p.sex, " TS("p.removed_at") ", p.removed_reason, "         \
-    TS("p.updated_at") ", " DB_REGION_COLS
+#define RESIDENT_COLS                                                          \
+    "p.id_number, p.doc_type, p.household_no, p.name, p.relation, p.phone, "   \
+    "p.birth_date, p.sex, " TS("p.removed_at") ", p.removed_reason, " TS(      \
+        "p.updated_at") ", " DB_REGION_COLS
 
-#define RESIDENT_FROM                                                         \
-    " FROM residents p JOIN households h ON h.household_no = p.household_no " \
+#define RESIDENT_FROM                                                          \
+    " FROM residents p JOIN households h ON h.household_no = p.household_no "  \
     "JOIN regions rg ON rg.code = h.region_code "
 
 /* a category counts today when today (Asia/Shanghai) is in its range */
-#define VALID_TODAY(alias)                                                    \
-    alias ".valid_from <= (now() AT TIME ZONE 'Asia/Shanghai')::date AND "    \
-    "(" alias ".valid_to IS NULL OR " alias ".valid_to >= "                   \
-    "(now() AT TIME ZONE 'Asia/Shanghai')::date)"
+#define VALID_TODAY(alias)                                                     \
+    alias ".valid_from <= (now() AT TIME ZONE 'Asia/Shanghai')::date AND "     \
+          "(" alias ".valid_to IS NULL OR " alias ".valid_to >= "              \
+          "(now() AT TIME ZONE 'Asia/Shanghai')::date)"
 
 const db_stmt db_household_statements[] = {
     {"household_get",
@@ -39,16 +41,16 @@ const db_stmt db_household_statements[] = {
      "INSERT INTO households (household_no, region_code, attribute) "
      "VALUES ($1, $2, $3) ON CONFLICT (household_no) DO NOTHING "
      "RETURNING household_no"},
-    {"household_list",
-     "SELECT " HOUSEHOLD_COLS " FROM households h "
-     "JOIN regions rg ON rg.code = h.region_code "
-     "WHERE $1 = ANY (rg.path) AND h.household_no > $2 "
-     "ORDER BY h.household_no LIMIT $3"},
+    {"household_list", "SELECT " HOUSEHOLD_COLS " FROM households h "
+                       "JOIN regions rg ON rg.code = h.region_code "
+                       "WHERE $1 = ANY (rg.path) AND h.household_no > $2 "
+                       "ORDER BY h.household_no LIMIT $3"},
     {"household_members",
      "SELECT " RESIDENT_COLS RESIDENT_FROM
      "WHERE p.household_no = $1 AND p.removed_at IS NULL "
      "ORDER BY p.relation = '户主' DESC, p.created_at, p.id_number"},
-    {"resident_get", "SELECT " RESIDENT_COLS RESIDENT_FROM "WHERE p.id_number = $1"},
+    {"resident_get",
+     "SELECT " RESIDENT_COLS RESIDENT_FROM "WHERE p.id_number = $1"},
     {"resident_insert",
      "INSERT INTO residents (id_number, doc_type, household_no, name, "
      "relation, phone, birth_date, sex) VALUES ($1, $2, $3, $4, $5, $6, "
@@ -78,8 +80,9 @@ const db_stmt db_household_statements[] = {
      "WHERE $1 = ANY (rg.path) AND p.id_number > $2 "
      "AND ($5 OR p.removed_at IS NULL) AND ($4::text IS NULL OR EXISTS "
      "(SELECT 1 FROM resident_categories rc WHERE rc.id_number = p.id_number "
-     "AND rc.category = $4 AND " VALID_TODAY("rc") ")) "
-     "ORDER BY p.id_number LIMIT $3"},
+     "AND rc.category = $4 AND " VALID_TODAY(
+         "rc") ")) "
+               "ORDER BY p.id_number LIMIT $3"},
     {"categories_of",
      "SELECT id_number, category, valid_from, valid_to, source "
      "FROM resident_categories WHERE id_number = $1 "
@@ -89,7 +92,8 @@ const db_stmt db_household_statements[] = {
      "rc.source FROM resident_categories rc JOIN residents p "
      "ON p.id_number = rc.id_number WHERE p.household_no = $1 "
      "AND p.removed_at IS NULL ORDER BY rc.id_number, rc.category"},
-    {"categories_clear", "DELETE FROM resident_categories WHERE id_number = $1"},
+    {"categories_clear",
+     "DELETE FROM resident_categories WHERE id_number = $1"},
     {"category_hold",
      "INSERT INTO resident_categories (id_number, category, valid_from, "
      "valid_to, source) VALUES ($1, $2, $3::date, $4::date, $5) "
@@ -251,8 +255,8 @@ db_status db_resident_get(db_conn *c, const char *id, db_resident *out)
 
 db_status db_resident_insert(db_conn *c, const db_resident *x)
 {
-    const char *p[] = {x->id_number, x->doc_type, x->household_no,
-                       x->name,      nz(x->relation), nz(x->phone),
+    const char *p[] = {x->id_number,      x->doc_type,     x->household_no,
+                       x->name,           nz(x->relation), nz(x->phone),
                        nz(x->birth_date), nz(x->sex)};
     return one_row(c, "resident_insert", 8, p, DB_CONFLICT);
 }

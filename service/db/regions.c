@@ -32,8 +32,7 @@ void db_region_from_row(const PGresult *r, int row, int col0, db_region *out)
     db_copy_field(out->code, sizeof out->code, r, row, col0);
     db_copy_field(out->name, sizeof out->name, r, row, col0 + 1);
     out->level = atoi(PQgetvalue(r, row, col0 + 2));
-    db_copy_field(out->parent_code, sizeof out->parent_code, r, row,
-                  col0 + 3);
+    db_copy_field(out->parent_code, sizeof out->parent_code, r, row, col0 + 3);
     const char *path = PQgetvalue(r, row, col0 + 4);
     while (*path && out->depth < REGION_MAX_DEPTH) {
         size_t n = strcspn(path, ",");

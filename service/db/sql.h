@@ -75,8 +75,9 @@ db_status db_region_count(db_conn *c, int64_t *n);
 /* Reads the five REGION_COLS columns starting at col0. */
 void db_region_from_row(const PGresult *r, int row, int col0, db_region *out);
 /* The columns db_region_from_row() reads, for a table aliased rg. */
-#define DB_REGION_COLS                                                        \
-    "rg.code, rg.name, rg.level, rg.parent_code, array_to_string(rg.path, ',')"
+#define DB_REGION_COLS                                                         \
+    "rg.code, rg.name, rg.level, rg.parent_code, array_to_string(rg.path, "    \
+    "',')"
 
 /* ---- categories ---- */
 typedef struct {
@@ -113,6 +114,7 @@ typedef struct {
     char full_year_until[11], next_month_until[11];
     int waiting_days;
     char no_fiscal_subsidy_from[11], coverage_end[11];
+    bool late_pays_fiscal_share;
     char updated_at[TS_BYTES];
     size_t ntiers;
     db_tier tiers[YEAR_MAX_TIERS];
@@ -197,10 +199,10 @@ db_status db_resident_remove(db_conn *c, const char *id, const char *household,
 /* Residents under region after `after`; category may be NULL (any). */
 db_status db_resident_list(db_conn *c, const char *region, const char *after,
                            int limit, const char *category,
-                           bool include_removed, db_resident_fn fn,
-                           void *cls);
+                           bool include_removed, db_resident_fn fn, void *cls);
 
-db_status db_categories_of(db_conn *c, const char *id, db_held_fn fn, void *cls);
+db_status db_categories_of(db_conn *c, const char *id, db_held_fn fn,
+                           void *cls);
 db_status db_categories_of_household(db_conn *c, const char *no, db_held_fn fn,
                                      void *cls);
 /* Replaces a resident's categories; DB_REFERENCE names an unknown one. */

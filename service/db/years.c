@@ -12,6 +12,7 @@
 #define YEAR_COLS                                                              \
     "year, collection_start, collection_end, full_year_until, "                \
     "next_month_until, waiting_days, no_fiscal_subsidy_from, coverage_end, "   \
+    "late_pays_fiscal_share, "                                                 \
     "to_char(updated_at AT TIME ZONE 'Asia/Shanghai', "                        \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"
 
@@ -19,15 +20,17 @@ const db_stmt db_year_statements[] = {
     {"year_upsert",
      "INSERT INTO years AS y (year, collection_start, collection_end, "
      "full_year_until, next_month_until, waiting_days, "
-     "no_fiscal_subsidy_from, coverage_end) "
-     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (year) DO UPDATE "
+     "no_fiscal_subsidy_from, coverage_end, late_pays_fiscal_share) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (year) DO UPDATE "
      "SET collection_start = excluded.collection_start, "
      "collection_end = excluded.collection_end, "
      "full_year_until = excluded.full_year_until, "
      "next_month_until = excluded.next_month_until, "
      "waiting_days = excluded.waiting_days, "
      "no_fiscal_subsidy_from = excluded.no_fiscal_subsidy_from, "
-     "coverage_end = excluded.coverage_end, updated_at = now() "
+     "coverage_end = excluded.coverage_end, "
+     "late_pays_fiscal_share = excluded.late_pays_fiscal_share, "
+     "updated_at = now() "
      "RETURNING (xmax = 0), to_char(updated_at AT TIME ZONE "
      "'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')"},
     {"year_tiers_delete", "DELETE FROM year_tiers WHERE year = $1"},
@@ -100,9 +103,10 @@ static db_status put_tx(db_conn *c, void *cls)
                        y->next_month_until,
                        wait,
                        y->no_fiscal_subsidy_from,
-                       y->coverage_end};
+                       y->coverage_end,
+                       y->late_pays_fiscal_share ? "true" : "false"};
     PGresult *r;
-    db_status st = db_exec(c, "year_upsert", 8, p, &r);
+    db_status st = db_exec(c, "year_upsert", 9, p, &r);
     if (st != DB_OK)
         return st;
     *ctx->created = PQgetvalue(r, 0, 0)[0] == 't';
@@ -176,7 +180,8 @@ static db_status get_tx(db_conn *c, void *cls)
     out->waiting_days = atoi(PQgetvalue(r, 0, 5));
     db_copy_field(out->no_fiscal_subsidy_from, 11, r, 0, 6);
     db_copy_field(out->coverage_end, 11, r, 0, 7);
-    db_copy_field(out->updated_at, sizeof out->updated_at, r, 0, 8);
+    out->late_pays_fiscal_share = PQgetvalue(r, 0, 8)[0] == 't';
+    db_copy_field(out->updated_at, sizeof out->updated_at, r, 0, 9);
     PQclear(r);
     return get_rates(c, year, out);
 }

@@ -84,6 +84,17 @@ static outcome parse_date(request *rq, json_t *v, const char *field, char *dst)
     return OUT_CONTINUE;
 }
 
+static outcome parse_bool(request *rq, json_t *v, const char *field, bool *dst)
+{
+    if (!json_is_boolean(v)) {
+        reply_error(rq, 400, "validation_failed", field,
+                    "must be true or false");
+        return OUT_REPLIED;
+    }
+    *dst = json_is_true(v);
+    return OUT_CONTINUE;
+}
+
 outcome jspec_parse_or_reply(request *rq, json_t *obj, const char *prefix,
                              const jspec *specs, void *out)
 {
@@ -103,10 +114,15 @@ outcome jspec_parse_or_reply(request *rq, json_t *obj, const char *prefix,
             return OUT_REPLIED;
         }
         char *dst = (char *)out + s->offset;
-        outcome o = s->type == JS_STRING ? parse_string(rq, s, v, field, dst)
-                    : s->type == JS_INT
-                        ? parse_int(rq, s, v, field, (int64_t *)(void *)dst)
-                        : parse_date(rq, v, field, dst);
+        outcome o;
+        if (s->type == JS_STRING)
+            o = parse_string(rq, s, v, field, dst);
+        else if (s->type == JS_INT)
+            o = parse_int(rq, s, v, field, (int64_t *)(void *)dst);
+        else if (s->type == JS_DATE)
+            o = parse_date(rq, v, field, dst);
+        else
+            o = parse_bool(rq, v, field, (bool *)(void *)dst);
         if (o != OUT_CONTINUE)
             return o;
         if (s->present != JSPEC_NO_FLAG)

@@ -15,6 +15,7 @@ typedef enum {
     JS_STRING, /* char[size]: UTF-8, min_len..max_len characters */
     JS_INT,    /* int64_t within [min, max] */
     JS_DATE,   /* char[11]: a real "YYYY-MM-DD" date */
+    JS_BOOL,   /* bool */
 } jspec_type;
 
 typedef struct {

@@ -174,9 +174,10 @@ char *harness_sql(const char *sql)
         return NULL;
     fputs(sql, f);
     fclose(f);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "psql '%s' -qtAX -v ON_ERROR_STOP=1 -f %s", dburl,
-             path);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -qtAX -v ON_ERROR_STOP=1 -f %s 2>>%s/psql.log", dburl,
+             path, dir);
     FILE *p = popen(cmd, "r");
     if (!p)
         return NULL;
@@ -354,4 +355,39 @@ const char *error_field(const http_reply *r)
     const char *s = json_string_value(
         json_object_get(json_object_get(r->json, "error"), "field"));
     return s ? s : "";
+}
+
+void make_id(const char *first17, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                              3, 7, 9,  10, 5, 8, 4, 2};
+    static const char map[] = "10X98765432";
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (first17[i] - '0') * w[i];
+    memcpy(out, first17, 17);
+    out[17] = map[sum % 11];
+    out[18] = '\0';
+}
+
+char *make_token(const char *role, const char *region, long *id)
+{
+    char body[256];
+    if (region)
+        snprintf(
+            body, sizeof body,
+            "{\"name\":\"%s token\",\"role\":\"%s\",\"region_code\":\"%s\"}",
+            role, role, region);
+    else
+        snprintf(body, sizeof body, "{\"name\":\"%s token\",\"role\":\"%s\"}",
+                 role, role);
+    http_reply r = http_json("POST", "/v1/tokens", ADMIN, body);
+    const char *secret = json_string_value(json_object_get(r.json, "token"));
+    char *out = secret ? strdup(secret) : NULL;
+    if (id)
+        *id = (long)json_integer_value(json_object_get(r.json, "id"));
+    http_reply_free(&r);
+    if (!out)
+        die("cannot create a token");
+    return out;
 }

@@ -52,6 +52,12 @@ http_reply http_json(const char *method, const char *path, const char *token,
                      const char *json_body);
 void http_reply_free(http_reply *r);
 
+/* A valid 18-character resident ID from its first 17 digits. */
+void make_id(const char *first17, char out[19]);
+/* Creates a token of role for region (NULL for none) and returns its secret
+ * (caller frees); *id gets its id when id is not NULL. */
+char *make_token(const char *role, const char *region, long *id);
+
 /* The error code of an error reply, or "". */
 const char *error_code(const http_reply *r);
 const char *error_field(const http_reply *r);

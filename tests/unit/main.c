@@ -11,6 +11,8 @@ Suite *money_rate_suite(void);
 Suite *access_suite(void);
 Suite *coverage_rules_suite(void);
 Suite *router_suite(void);
+Suite *subsidy_suite(void);
+Suite *document_suite(void);
 
 int main(void)
 {
@@ -21,6 +23,8 @@ int main(void)
     srunner_add_suite(sr, access_suite());
     srunner_add_suite(sr, coverage_rules_suite());
     srunner_add_suite(sr, router_suite());
+    srunner_add_suite(sr, subsidy_suite());
+    srunner_add_suite(sr, document_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -43,6 +43,10 @@ void handle_exemption_get(request *rq);
 void handle_exemption_approve(request *rq);
 void handle_exemption_reject(request *rq);
 
+void handle_payment_create(request *rq);
+void handle_payment_get(request *rq);
+void handle_payment_reverse(request *rq);
+
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);
 

@@ -11,6 +11,9 @@
 #define PUBLIC 0
 /* registration: county and township staff, inside their region */
 #define REGISTER (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP)
+/* recording money: everyone but dashboards (collectors: cash only) */
+#define COLLECT                                                                \
+    (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP | ROLE_COLLECTOR | ROLE_TAX)
 
 const route api_routes[] = {
     /* operations */
@@ -63,6 +66,11 @@ const route api_routes[] = {
     {"POST", "/v1/exemptions/{id}/approve", handle_exemption_approve, CONFIG,
      BODY_JSON, true},
     {"POST", "/v1/exemptions/{id}/reject", handle_exemption_reject, CONFIG,
+     BODY_JSON, true},
+    /* payments */
+    {"POST", "/v1/payments", handle_payment_create, COLLECT, BODY_JSON, true},
+    {"GET", "/v1/payments/{id}", handle_payment_get, COLLECT, BODY_NONE, true},
+    {"POST", "/v1/payments/{id}/reverse", handle_payment_reverse, CONFIG,
      BODY_JSON, true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };

@@ -18,7 +18,8 @@ typedef enum {
     DB_CONFLICT,    /* unique violation (23505) */
     DB_REFERENCE,   /* foreign key violation (23503) */
     DB_CHECK,       /* check or not-null violation (23514, 23502) */
-    DB_ERROR        /* anything else: a bug on our side */
+    DB_REJECTED, /* a rule raised by our SQL (P0001): last_error says which */
+    DB_ERROR     /* anything else: a bug on our side */
 } db_status;
 
 /* A named statement, registered on every connection when it opens. */

@@ -26,7 +26,7 @@ const char *db_status_name(db_status st)
 {
     static const char *names[] = {"ok",          "not_found", "retry",
                                   "unavailable", "conflict",  "reference",
-                                  "check",       "error"};
+                                  "check",       "rejected",  "error"};
     return names[st];
 }
 
@@ -42,6 +42,8 @@ static db_status classify(const char *state)
         return DB_REFERENCE;
     if (!strcmp(state, "23514") || !strcmp(state, "23502"))
         return DB_CHECK;
+    if (!strcmp(state, "P0001"))
+        return DB_REJECTED;
     /* connection exceptions, operator intervention (shutdown), and
      * insufficient resources (too many connections) */
     if (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3) ||

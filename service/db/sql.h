@@ -245,6 +245,65 @@ db_status db_exemption_list(db_conn *c, const char *region, const char *status,
                             int year, int64_t after, int limit,
                             db_exemption_fn fn, void *cls);
 
+/* ---- payments ---- */
+extern const db_stmt db_payment_statements[];
+
+typedef struct {
+    const char *channel, *external_id, *request_hash;
+    int year, tier;
+    const char *paid_at; /* RFC 3339 */
+    int64_t amount;
+    const char *household_no; /* or NULL, then ids */
+    const char *const *ids;
+    size_t nids;
+    int64_t token_id;
+    const char *collector; /* may be NULL */
+    const char *scope;     /* the caller's region, NULL for all */
+} db_pay_in;
+
+typedef struct {
+    char id_number[ID_BYTES];
+    int64_t personal, subsidy, assistance, late_surcharge;
+    char category[40];
+    char coverage_start[11], coverage_end[11];
+} db_pay_item;
+
+typedef struct {
+    char outcome[24]; /* see pay() in migrations/005_payments.sql */
+    int64_t payment_id;
+    char id_number[ID_BYTES]; /* the person an outcome is about */
+    char detail[32];
+    size_t nitems;
+    db_pay_item *items; /* owned: db_pay_out_free() */
+} db_pay_out;
+
+/* Records a payment in one round trip (pay()). A payment undone because a
+ * concurrent one paid the same person comes back as outcome already_paid. */
+db_status db_pay(db_conn *c, const db_pay_in *in, db_pay_out *out);
+void db_pay_out_free(db_pay_out *out);
+
+typedef struct {
+    int64_t id;
+    char channel[16], external_id[72], status[16];
+    int year, tier;
+    char household_no[HOUSEHOLD_NO_BYTES];
+    int64_t amount;
+    char paid_at[TS_BYTES], reversed_at[TS_BYTES], reverse_reason[24];
+    char collector[NAME_MAX_BYTES];
+    size_t nitems;
+    db_pay_item *items; /* owned: db_payment_free() */
+} db_payment;
+
+db_status db_payment_get(db_conn *c, int64_t id, db_payment *out);
+void db_payment_free(db_payment *p);
+/* outcome: reversed, not_found, already_reversed, out_of_scope. */
+db_status db_payment_reverse(db_conn *c, int64_t id, const char *reason,
+                             const char *note, const char *scope,
+                             char outcome[24]);
+
+/* A text[] literal of the strings (quoted); the caller frees it. */
+char *db_text_array(const char *const *items, size_t n);
+
 /* copies a result field into a fixed buffer, truncating safely */
 void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row,
                    int col);

@@ -32,3 +32,17 @@ const char *coverage_rules_problem(int year, const coverage_rules *r)
         return "coverage.coverage_end";
     return NULL;
 }
+
+bool coverage_period(int year, const coverage_rules *r, civil_date paid,
+                     civil_date *start, civil_date *end)
+{
+    if (date_compare(paid, r->full_year_until) <= 0)
+        *start = (civil_date){year, 1, 1};
+    else if (date_compare(paid, r->next_month_until) <= 0)
+        *start = paid.month == 12 ? (civil_date){paid.year + 1, 1, 1}
+                                  : (civil_date){paid.year, paid.month + 1, 1};
+    else
+        *start = date_add_days(paid, r->waiting_days);
+    *end = r->coverage_end;
+    return date_compare(*start, *end) <= 0;
+}

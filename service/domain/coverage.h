@@ -24,4 +24,12 @@ coverage_rules coverage_rules_default(int year);
  * otherwise the name of the first offending field. */
 const char *coverage_rules_problem(int year, const coverage_rules *r);
 
+/* The coverage period of a payment made on `paid` (Beijing date) for
+ * insurance year `year`: from 1 January when paid by full_year_until, from
+ * the first of the next month when paid by next_month_until, otherwise
+ * after waiting_days; always until coverage_end. False when the period
+ * would start after coverage_end (too late to pay for that year). */
+bool coverage_period(int year, const coverage_rules *r, civil_date paid,
+                     civil_date *start, civil_date *end);
+
 #endif

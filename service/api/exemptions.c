@@ -17,11 +17,16 @@
 #include <stdio.h>
 #include <string.h>
 
-json_t *exemption_json(const db_exemption *e)
+json_t *exemption_json(const db_exemption *e, bool reveal)
 {
+    char id[ID_BYTES];
+    if (reveal)
+        snprintf(id, sizeof id, "%s", e->id_number);
+    else
+        mask_id(e->id_number, id, sizeof id);
     json_t *j = json_pack(
         "{s:I,s:s,s:i,s:s,s:s?,s:s?,s:s,s:I,s:s,s:s}", "id", (json_int_t)e->id,
-        "id_number", e->id_number, "year", e->year, "reason", e->reason, "note",
+        "id_number", id, "year", e->year, "reason", e->reason, "note",
         e->note[0] ? e->note : NULL, "evidence_ref",
         e->evidence_ref[0] ? e->evidence_ref : NULL, "status", e->status,
         "proposed_by", (json_int_t)e->proposed_by, "proposed_at",
@@ -32,16 +37,6 @@ json_t *exemption_json(const db_exemption *e)
             json_pack("{s:I,s:s,s:s?}", "by", (json_int_t)e->decided_by, "at",
                       e->decided_at, "note",
                       e->decision_note[0] ? e->decision_note : NULL));
-    return j;
-}
-
-/* The exemption as a list item: the ID masked. */
-static json_t *exemption_item_json(const db_exemption *e)
-{
-    json_t *j = exemption_json(e);
-    char masked[ID_BYTES];
-    mask_id(e->id_number, masked, sizeof masked);
-    json_object_set_new(j, "id_number", json_string(masked));
     return j;
 }
 
@@ -86,7 +81,7 @@ void handle_exemption_propose(request *rq)
         reply_db_error(rq, st);
         return;
     }
-    reply_json(rq, 201, exemption_json(&x.out));
+    reply_json(rq, 201, exemption_json(&x.out, reveals_personal_data(rq)));
     char loc[64];
     snprintf(loc, sizeof loc, "/v1/exemptions/%" PRId64, x.out.id);
     reply_add_header(rq, MHD_HTTP_HEADER_LOCATION, loc);
@@ -114,7 +109,7 @@ void handle_exemption_get(request *rq)
 {
     db_exemption e;
     if (exemption_or_reply(rq, &e) == OUT_CONTINUE)
-        reply_json(rq, 200, exemption_json(&e));
+        reply_json(rq, 200, exemption_json(&e, reveals_personal_data(rq)));
 }
 
 typedef struct {
@@ -163,7 +158,7 @@ static void decide(request *rq, const char *status)
     else if (st != DB_OK)
         reply_db_error(rq, st);
     else
-        reply_json(rq, 200, exemption_json(&x.out));
+        reply_json(rq, 200, exemption_json(&x.out, reveals_personal_data(rq)));
 }
 
 void handle_exemption_approve(request *rq)
@@ -185,7 +180,7 @@ typedef struct {
 static void add_item(void *cls, const db_exemption *e)
 {
     list_ctx *l = cls;
-    json_array_append_new(l->items, exemption_item_json(e));
+    json_array_append_new(l->items, exemption_json(e, false)); /* lists mask */
     l->last = e->id;
     l->n++;
 }

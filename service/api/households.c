@@ -116,8 +116,7 @@ static outcome members_or_reply(request *rq, json_t *arr, create_ctx *x)
     x->members = calloc(json_array_size(arr) + 1, sizeof *x->members);
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         char prefix[48];
         snprintf(prefix, sizeof prefix, "members[%zu]", i);
         if (member_or_reply(rq, v, prefix, false, &x->members[i]) !=
@@ -352,6 +351,9 @@ void handle_household_remove_member(request *rq)
     }
     if (household_or_reply(rq, &h) != OUT_CONTINUE)
         return;
+    for (char *c = rq->params[1]; *c; c++) /* a final x is an X */
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
     remove_ctx x = {rq->params[1], rq->params[0], reason};
     db_status st = db_run_tx(rq->db, "READ COMMITTED", remove_tx, &x);
     if (st == DB_NOT_FOUND)

@@ -78,11 +78,10 @@ static outcome ids_or_reply(request *rq, json_t *arr, pay_request *p)
         return OUT_REPLIED;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         const char *s = json_string_value(v);
         if (!s || !*s || strlen(s) >= ID_BYTES) {
-            char field[32];
+            char field[48];
             snprintf(field, sizeof field, "id_numbers[%zu]", i);
             reply_error(rq, 422, "validation_failed", field,
                         "must be an ID number");

@@ -75,7 +75,10 @@ outcome identity_or_reply(request *rq, const char *field, db_resident *r)
     doc_type t =
         doc_type_from_name(r->doc_type[0] ? r->doc_type : "resident_id");
     if (t == DOC_UNKNOWN) {
-        reply_error(rq, 422, "validation_failed", field,
+        char doc_field[96];
+        size_t n = strlen(field) > 9 ? strlen(field) - 9 : 0; /* "id_number" */
+        snprintf(doc_field, sizeof doc_field, "%.*sdoc_type", (int)n, field);
+        reply_error(rq, 422, "validation_failed", doc_field,
                     "unknown document type %s", r->doc_type);
         return OUT_REPLIED;
     }
@@ -141,8 +144,7 @@ static outcome categories_or_reply(request *rq, json_t *arr, const char *prefix,
         return OUT_REPLIED;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         snprintf(field, sizeof field, "%s%scategories[%zu]", prefix,
                  *prefix ? "." : "", i);
         if (held_or_reply(rq, v, field, &out->held[i]) != OUT_CONTINUE)

@@ -46,7 +46,7 @@ void mask_id(const char *id, char *out, size_t outsz);
 
 /* Exemptions as JSON, and a proposal read from a request body for
  * resident id (prefix names the object in errors). */
-json_t *exemption_json(const db_exemption *e);
+json_t *exemption_json(const db_exemption *e, bool reveal);
 outcome exemption_in_or_reply(request *rq, json_t *obj, const char *prefix,
                               const char *id, db_exemption *out);
 

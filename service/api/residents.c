@@ -5,6 +5,7 @@
 #include "api/api.h"
 
 #include "api/people.h"
+#include "common/clock.h"
 #include "http/auth.h"
 #include "http/jspec.h"
 #include "http/query.h"
@@ -47,9 +48,15 @@ static void add_held(void *cls, const char *id, const db_held_category *h)
     json_array_append_new(cls, held_json(h));
 }
 
+typedef struct {
+    json_t *items;
+    bool reveal;
+} exemptions_ctx;
+
 static void add_exemption(void *cls, const db_exemption *e)
 {
-    json_array_append_new(cls, exemption_json(e));
+    exemptions_ctx *x = cls;
+    json_array_append_new(x->items, exemption_json(e, x->reveal));
 }
 
 /* Replies with the resident, their categories and exemptions. */
@@ -64,7 +71,9 @@ static void reply_resident(request *rq, unsigned status, const char *id)
     json_t *held = json_array(), *exemptions = json_array();
     st = db_categories_of(rq->db, id, add_held, held);
     if (st == DB_OK)
-        st = db_exemptions_of(rq->db, id, add_exemption, exemptions);
+        st = db_exemptions_of(
+            rq->db, id, add_exemption,
+            &(exemptions_ctx){exemptions, reveals_personal_data(rq)});
     if (st != DB_OK) {
         json_decref(held);
         json_decref(exemptions);
@@ -163,7 +172,7 @@ static const jspec exemption_spec[] = {
      500, JSPEC_NO_FLAG},
     {"evidence_ref", JS_STRING, false, offsetof(exemption_fields, evidence_ref),
      200 * 4, 0, 200, JSPEC_NO_FLAG},
-    {"year", JS_INT, true, offsetof(exemption_fields, year), 0, 2000, 2100,
+    {"year", JS_INT, false, offsetof(exemption_fields, year), 0, 2000, 2100,
      JSPEC_NO_FLAG},
     JSPEC_END,
 };
@@ -173,7 +182,11 @@ outcome exemption_in_or_reply(request *rq, json_t *obj, const char *prefix,
 {
     static const char *reasons[] = {"insured_elsewhere", "employee_insured",
                                     "deceased", "military", "other"};
-    exemption_fields f = {0};
+    /* without a year: the insurance year being collected now (a campaign
+     * runs in the autumn before its year) */
+    civil_date today = clock_today_shanghai();
+    exemption_fields f = {.year =
+                              today.month >= 7 ? today.year + 1 : today.year};
     if (jspec_parse_or_reply(rq, obj, prefix, exemption_spec, &f) !=
         OUT_CONTINUE)
         return OUT_REPLIED;

@@ -90,8 +90,7 @@ static outcome tiers_or_reply(request *rq, json_t *arr, db_year *y)
         return OUT_REPLIED;
     size_t i;
     json_t *el;
-    json_array_foreach(arr, i, el)
-    {
+    json_array_foreach (arr, i, el) {
         char prefix[48];
         tier_in t = {0};
         snprintf(prefix, sizeof prefix, "tiers[%zu]", i);
@@ -161,8 +160,9 @@ static outcome subsidies_or_reply(request *rq, json_t *arr, db_year *y)
     }
     size_t i;
     json_t *el;
-    json_array_foreach(arr, i, el) if (subsidy_or_reply(rq, el, i, y) !=
-                                       OUT_CONTINUE) return OUT_REPLIED;
+    json_array_foreach (arr, i, el)
+        if (subsidy_or_reply(rq, el, i, y) != OUT_CONTINUE)
+            return OUT_REPLIED;
     return OUT_CONTINUE;
 }
 

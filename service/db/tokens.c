@@ -65,12 +65,25 @@ db_status db_token_find_active(db_conn *c, const char *sha256_hex,
     return one_token(c, "token_find_active", 1, p, out);
 }
 
+typedef struct {
+    const char *const *p;
+    db_token *out;
+} insert_ctx;
+
+static db_status insert_tx(db_conn *c, void *cls)
+{
+    insert_ctx *x = cls;
+    return one_token(c, "token_insert", 5, x->p, x->out);
+}
+
 db_status db_token_insert(db_conn *c, const char *name, const char *role,
                           const char *region_code, const char *sha256_hex,
                           const char *last4, db_token *out)
 {
     const char *p[] = {name, role, region_code, sha256_hex, last4};
-    return one_token(c, "token_insert", 5, p, out);
+    insert_ctx x = {p, out};
+    /* in a transaction, so that the audit trigger sees who writes */
+    return db_run_tx(c, "READ COMMITTED", insert_tx, &x);
 }
 
 db_status db_token_get(db_conn *c, int64_t id, db_token *out)
@@ -99,11 +112,9 @@ db_status db_token_list(db_conn *c, int64_t after_id, int limit, db_token *out,
     return DB_OK;
 }
 
-db_status db_token_revoke(db_conn *c, int64_t id)
+static db_status revoke_tx(db_conn *c, void *cls)
 {
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, id);
-    const char *p[] = {ids};
+    const char *p[] = {cls};
     PGresult *r;
     db_status st = db_exec(c, "token_revoke", 1, p, &r);
     if (st != DB_OK)
@@ -111,4 +122,11 @@ db_status db_token_revoke(db_conn *c, int64_t id)
     st = strcmp(PQcmdTuples(r), "1") == 0 ? DB_OK : DB_NOT_FOUND;
     PQclear(r);
     return st;
+}
+
+db_status db_token_revoke(db_conn *c, int64_t id)
+{
+    char ids[24];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    return db_run_tx(c, "READ COMMITTED", revoke_tx, ids);
 }

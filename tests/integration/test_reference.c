@@ -151,8 +151,11 @@ START_TEST(an_import_over_the_limit_is_413_streamed_or_declared)
     ck_assert_int_eq(r.status, 413);
     ck_assert_str_eq(error_code(&r), "payload_too_large");
     http_reply_free(&r);
+    /* a declared length over the limit is refused before the body is read:
+     * the client sees the 413, or, when the close races its sending, a cut
+     * connection; either way nothing is read and the service goes on */
     r = http("POST", "/v1/regions/import", ADMIN, "text/csv", csv);
-    ck_assert_int_eq(r.status, 413);
+    ck_assert_msg(r.status == 413 || r.status == 0, "got %ld", r.status);
     http_reply_free(&r);
     free(csv);
     r = http("GET", "/healthz", NULL, NULL, NULL);

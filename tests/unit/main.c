@@ -13,6 +13,9 @@ Suite *coverage_rules_suite(void);
 Suite *router_suite(void);
 Suite *subsidy_suite(void);
 Suite *document_suite(void);
+Suite *form_suite(void);
+Suite *callback_crypto_suite(void);
+Suite *payment_rules_suite(void);
 
 int main(void)
 {
@@ -25,6 +28,9 @@ int main(void)
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, subsidy_suite());
     srunner_add_suite(sr, document_suite());
+    srunner_add_suite(sr, form_suite());
+    srunner_add_suite(sr, callback_crypto_suite());
+    srunner_add_suite(sr, payment_rules_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

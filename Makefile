@@ -103,3 +103,12 @@ test: deps build lint-openapi check-format check-schema check-unit \
 
 clean:
 	rm -rf build
+
+# The payment-platform simulator (tools/platform_sim.c): makes WeChat Pay and
+# Alipay keys, posts signed notifications to a running service.
+SIM_SRC := tools/platform_sim.c service/crypto/aead.c service/crypto/b64.c \
+	service/crypto/rsa_verify.c service/domain/form.c service/domain/money.c
+build/platform_sim: $(SIM_SRC) $(HEADERS) Makefile
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_SRC) \
+		$(shell pkg-config --libs jansson libcrypto libcurl 2>/dev/null)

@@ -73,6 +73,76 @@ CREATE TYPE pay_line AS (
     id_number text, due bigint, subsidy bigint, surcharge bigint, category text
 );
 
+-- The people a payment for a household (its active members not exempted
+-- that year) or for a list of IDs (deduplicated) covers, in ID order.
+CREATE FUNCTION payable_people(p_year integer, p_household text, p_ids text[])
+RETURNS text[] LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p_household IS NOT NULL THEN
+        (SELECT array_agg(r.id_number ORDER BY r.id_number) FROM residents r
+          WHERE r.household_no = p_household AND r.removed_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = r.id_number
+                             AND e.year = p_year AND e.status = 'approved'))
+    ELSE (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(p_ids) AS x) END
+$$;
+
+-- Why one of these people cannot be paid for ("id:reason"), or NULL:
+-- unknown_resident, removed, exempted, out_of_scope (p_scope: a region code
+-- the people must live under, NULL for any).
+CREATE FUNCTION people_problem(p_year integer, ids text[], p_scope text)
+RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT x || ':' || CASE
+             WHEN r.id_number IS NULL THEN 'unknown_resident'
+             WHEN r.removed_at IS NOT NULL THEN 'removed'
+             WHEN EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
+                           AND e.year = p_year AND e.status = 'approved') THEN 'exempted'
+             ELSE 'out_of_scope' END
+      FROM unnest(ids) AS x
+      LEFT JOIN residents r ON r.id_number = x
+      LEFT JOIN households h ON h.household_no = r.household_no
+      LEFT JOIN regions rg ON rg.code = h.region_code
+     WHERE r.id_number IS NULL OR r.removed_at IS NOT NULL
+        OR (p_scope IS NOT NULL AND NOT p_scope = ANY (rg.path))
+        OR EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
+                    AND e.year = p_year AND e.status = 'approved')
+     ORDER BY x LIMIT 1
+$$;
+
+-- What each person owes for a year and tier on Beijing date d: the tier's
+-- contribution, plus the fiscal share when late and the year says so,
+-- less the single highest category subsidy valid that day (never below 0).
+-- The C reference of this rule is service/domain/subsidy.c.
+CREATE FUNCTION due_lines(p_year integer, p_tier integer, d date, ids text[])
+RETURNS pay_line[] LANGUAGE sql STABLE AS $$
+    SELECT ARRAY(
+    SELECT ROW(x, t.contribution + s.surcharge,
+               least(coalesce(b.subsidy, 0), t.contribution + s.surcharge), s.surcharge,
+               CASE WHEN coalesce(b.subsidy, 0) > 0 THEN b.category END)::pay_line
+      FROM unnest(ids) AS x
+      JOIN years y ON y.year = p_year
+      JOIN year_tiers t ON t.year = p_year AND t.tier = p_tier
+      CROSS JOIN LATERAL (SELECT CASE WHEN d >= y.no_fiscal_subsidy_from
+                                       AND y.late_pays_fiscal_share
+                                      THEN t.fiscal_subsidy ELSE 0 END AS surcharge) AS s
+      LEFT JOIN LATERAL (
+          SELECT ys.category, ys.subsidy FROM resident_categories rc
+            JOIN year_subsidies ys ON ys.year = p_year AND ys.tier = p_tier
+                                  AND ys.category = rc.category AND ys.subsidy > 0
+           WHERE rc.id_number = x AND rc.valid_from <= d
+             AND (rc.valid_to IS NULL OR rc.valid_to >= d)
+           ORDER BY ys.subsidy DESC, ys.category LIMIT 1) AS b ON true
+     ORDER BY x)
+$$;
+
+-- The first day of cover for a payment on Beijing date d (may fall after
+-- the year's coverage_end: too late). The C reference is coverage_period().
+CREATE FUNCTION coverage_start(y years, d date) RETURNS date
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN d <= y.full_year_until THEN make_date(y.year, 1, 1)
+                WHEN d <= y.next_month_until
+                     THEN (date_trunc('month', d) + interval '1 month')::date
+                ELSE d + y.waiting_days END
+$$;
+
 -- pay(): records one payment for some residents, or answers why not.
 -- Rows: the first carries the outcome; when a payment exists (created or
 -- replayed) one row per covered person follows the first (same payment_id).
@@ -120,36 +190,14 @@ BEGIN
             NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, NULL;
         RETURN;
     END IF;
-    IF p_household IS NOT NULL THEN
-        SELECT array_agg(r.id_number ORDER BY r.id_number) INTO ids FROM residents r
-         WHERE r.household_no = p_household AND r.removed_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = r.id_number
-                            AND e.year = p_year AND e.status = 'approved');
-    ELSE
-        SELECT array_agg(DISTINCT x ORDER BY x) INTO ids FROM unnest(p_ids) AS x;
-    END IF;
+    ids := payable_people(p_year, p_household, p_ids);
     IF ids IS NULL THEN
         RETURN QUERY SELECT 'empty', NULL::bigint, NULL, NULL::bigint, NULL::bigint,
             NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, NULL;
         RETURN;
     END IF;
     -- every person must exist, be active, not exempted, inside the scope
-    SELECT x || ':' || CASE
-             WHEN r.id_number IS NULL THEN 'unknown_resident'
-             WHEN r.removed_at IS NOT NULL THEN 'removed'
-             WHEN EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
-                           AND e.year = p_year AND e.status = 'approved') THEN 'exempted'
-             ELSE 'out_of_scope' END
-      INTO bad
-      FROM unnest(ids) AS x
-      LEFT JOIN residents r ON r.id_number = x
-      LEFT JOIN households h ON h.household_no = r.household_no
-      LEFT JOIN regions rg ON rg.code = h.region_code
-     WHERE r.id_number IS NULL OR r.removed_at IS NOT NULL
-        OR (p_scope IS NOT NULL AND NOT p_scope = ANY (rg.path))
-        OR EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
-                    AND e.year = p_year AND e.status = 'approved')
-     ORDER BY x LIMIT 1;
+    bad := people_problem(p_year, ids, p_scope);
     IF bad IS NOT NULL THEN
         RETURN QUERY SELECT split_part(bad, ':', 2), NULL::bigint, split_part(bad, ':', 1),
             NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL, NULL::date,
@@ -157,31 +205,14 @@ BEGIN
         RETURN;
     END IF;
     -- coverage (待遇享受期) from the payment's Beijing date
-    cov_start := CASE WHEN d <= y.full_year_until THEN make_date(p_year, 1, 1)
-                      WHEN d <= y.next_month_until
-                           THEN (date_trunc('month', d) + interval '1 month')::date
-                      ELSE d + y.waiting_days END;
+    cov_start := coverage_start(y, d);
     IF cov_start > y.coverage_end THEN
         RETURN QUERY SELECT 'too_late', NULL::bigint, NULL, NULL::bigint, NULL::bigint,
             NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, NULL;
         RETURN;
     END IF;
     -- what each owes: the single highest subsidy valid on that date
-    lines := ARRAY(
-    SELECT ROW(x, t.contribution + s.surcharge,
-               least(coalesce(b.subsidy, 0), t.contribution + s.surcharge), s.surcharge,
-               CASE WHEN coalesce(b.subsidy, 0) > 0 THEN b.category END)::pay_line
-      FROM unnest(ids) AS x
-      CROSS JOIN (SELECT CASE WHEN d >= y.no_fiscal_subsidy_from AND y.late_pays_fiscal_share
-                              THEN t.fiscal_subsidy ELSE 0 END AS surcharge) AS s
-      LEFT JOIN LATERAL (
-          SELECT ys.category, ys.subsidy FROM resident_categories rc
-            JOIN year_subsidies ys ON ys.year = p_year AND ys.tier = p_tier
-                                  AND ys.category = rc.category AND ys.subsidy > 0
-           WHERE rc.id_number = x AND rc.valid_from <= d
-             AND (rc.valid_to IS NULL OR rc.valid_to >= d)
-           ORDER BY ys.subsidy DESC, ys.category LIMIT 1) AS b ON true
-     ORDER BY x);
+    lines := due_lines(p_year, p_tier, d, ids);
     SELECT sum(l.due - l.subsidy) INTO due FROM unnest(lines) l;
     IF p_channel = 'subsidy' AND due <> 0 THEN
         RETURN QUERY SELECT 'not_zero', NULL::bigint, NULL, NULL::bigint, NULL::bigint,

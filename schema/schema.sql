@@ -36,6 +36,167 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE TABLE public.years (
+    year integer NOT NULL,
+    collection_start date NOT NULL,
+    collection_end date NOT NULL,
+    full_year_until date NOT NULL,
+    next_month_until date NOT NULL,
+    waiting_days integer NOT NULL,
+    no_fiscal_subsidy_from date NOT NULL,
+    coverage_end date NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    late_pays_fiscal_share boolean DEFAULT true NOT NULL,
+    CONSTRAINT years_check CHECK ((collection_start <= collection_end)),
+    CONSTRAINT years_check1 CHECK ((full_year_until < next_month_until)),
+    CONSTRAINT years_check2 CHECK ((next_month_until < no_fiscal_subsidy_from)),
+    CONSTRAINT years_check3 CHECK ((no_fiscal_subsidy_from <= coverage_end)),
+    CONSTRAINT years_waiting_days_check CHECK (((waiting_days >= 0) AND (waiting_days <= 365))),
+    CONSTRAINT years_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+CREATE FUNCTION public.coverage_start(y public.years, d date) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE WHEN d <= y.full_year_until THEN make_date(y.year, 1, 1)
+                WHEN d <= y.next_month_until
+                     THEN (date_trunc('month', d) + interval '1 month')::date
+                ELSE d + y.waiting_days END
+$$;
+
+CREATE FUNCTION public.due_lines(p_year integer, p_tier integer, d date, ids text[]) RETURNS public.pay_line[]
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT ARRAY(
+    SELECT ROW(x, t.contribution + s.surcharge,
+               least(coalesce(b.subsidy, 0), t.contribution + s.surcharge), s.surcharge,
+               CASE WHEN coalesce(b.subsidy, 0) > 0 THEN b.category END)::pay_line
+      FROM unnest(ids) AS x
+      JOIN years y ON y.year = p_year
+      JOIN year_tiers t ON t.year = p_year AND t.tier = p_tier
+      CROSS JOIN LATERAL (SELECT CASE WHEN d >= y.no_fiscal_subsidy_from
+                                       AND y.late_pays_fiscal_share
+                                      THEN t.fiscal_subsidy ELSE 0 END AS surcharge) AS s
+      LEFT JOIN LATERAL (
+          SELECT ys.category, ys.subsidy FROM resident_categories rc
+            JOIN year_subsidies ys ON ys.year = p_year AND ys.tier = p_tier
+                                  AND ys.category = rc.category AND ys.subsidy > 0
+           WHERE rc.id_number = x AND rc.valid_from <= d
+             AND (rc.valid_to IS NULL OR rc.valid_to >= d)
+           ORDER BY ys.subsidy DESC, ys.category LIMIT 1) AS b ON true
+     ORDER BY x)
+$$;
+
+CREATE FUNCTION public.order_create(p_channel text, p_out_trade_no text, p_year integer, p_tier integer, p_household text, p_ids text[], p_token bigint, p_scope text, p_expires_at timestamp with time zone) RETURNS TABLE(outcome text, amount bigint, detail text)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+DECLARE
+    y   years%ROWTYPE;
+    d   date := (now() AT TIME ZONE 'Asia/Shanghai')::date;
+    ids text[];
+    bad text;
+    due bigint;
+BEGIN
+    SELECT * INTO y FROM years WHERE years.year = p_year;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'no_year', NULL::bigint, NULL::text;
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM year_tiers t WHERE t.year = p_year AND t.tier = p_tier) THEN
+        RETURN QUERY SELECT 'no_tier', NULL::bigint, NULL::text;
+        RETURN;
+    END IF;
+    ids := payable_people(p_year, p_household, p_ids);
+    IF ids IS NULL THEN
+        RETURN QUERY SELECT 'empty', NULL::bigint, NULL::text;
+        RETURN;
+    END IF;
+    bad := people_problem(p_year, ids, p_scope);
+    IF bad IS NOT NULL THEN
+        RETURN QUERY SELECT split_part(bad, ':', 2), NULL::bigint, split_part(bad, ':', 1);
+        RETURN;
+    END IF;
+    SELECT e.id_number INTO bad FROM enrolments e
+     WHERE e.id_number = ANY (ids) AND e.year = p_year AND e.status = 'paid'
+     ORDER BY e.id_number LIMIT 1;
+    IF bad IS NOT NULL THEN
+        RETURN QUERY SELECT 'already_paid', NULL::bigint, bad;
+        RETURN;
+    END IF;
+    IF coverage_start(y, d) > y.coverage_end THEN
+        RETURN QUERY SELECT 'too_late', NULL::bigint, NULL::text;
+        RETURN;
+    END IF;
+    SELECT sum(l.due - l.subsidy) INTO due FROM unnest(due_lines(p_year, p_tier, d, ids)) l;
+    IF due = 0 THEN
+        RETURN QUERY SELECT 'nothing_due', 0::bigint, NULL::text;
+        RETURN;
+    END IF;
+    INSERT INTO payment_orders (out_trade_no, channel, year, tier, household_no,
+                                id_numbers, amount, expires_at, token_id)
+    VALUES (p_out_trade_no, p_channel, p_year, p_tier, p_household,
+            CASE WHEN p_household IS NULL THEN ids END, due, p_expires_at, p_token);
+    RETURN QUERY SELECT 'created', due, NULL::text;
+END $$;
+
+CREATE FUNCTION public.order_paid(p_channel text, p_out_trade_no text, p_external_id text, p_amount bigint, p_paid_at timestamp with time zone, p_notification jsonb) RETURNS TABLE(outcome text, payment_id bigint, detail text)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+DECLARE
+    o     payment_orders%ROWTYPE;
+    r     record;
+    kind  text;
+    known boolean;
+BEGIN
+    SELECT * INTO o FROM payment_orders WHERE out_trade_no = p_out_trade_no FOR UPDATE;
+    known := FOUND;
+    IF EXISTS (SELECT 1 FROM payments p WHERE p.channel = p_channel
+                AND p.external_id = p_external_id) THEN
+        RETURN QUERY SELECT 'duplicate', o.payment_id, NULL::text;
+        RETURN;
+    END IF;
+    IF NOT known OR o.channel <> p_channel THEN
+        kind := 'unknown_order';
+    ELSIF o.amount <> p_amount THEN
+        kind := 'amount_mismatch';
+    ELSIF o.status = 'paid' THEN
+        kind := 'overpaid'; -- a second payment of one order
+    ELSE
+        SELECT * INTO r FROM pay(p_channel, p_external_id, 'order:' || p_out_trade_no,
+                                 o.year, o.tier, p_paid_at, p_amount, o.household_no,
+                                 o.id_numbers, o.token_id, NULL, NULL) LIMIT 1;
+        IF r.outcome = 'created' THEN
+            UPDATE payment_orders SET status = 'paid', payment_id = r.payment_id
+             WHERE out_trade_no = p_out_trade_no;
+            RETURN QUERY SELECT 'paid', r.payment_id, NULL::text;
+            RETURN;
+        ELSIF r.outcome IN ('replayed', 'key_conflict') THEN
+            RETURN QUERY SELECT 'duplicate', r.payment_id, NULL::text;
+            RETURN;
+        END IF;
+        -- the people were paid through another channel meanwhile, or
+        -- their due changed: the money is kept as an anomaly to refund
+        kind := CASE r.outcome WHEN 'already_paid' THEN 'overpaid'
+                               WHEN 'amount_mismatch' THEN 'amount_mismatch'
+                               ELSE 'not_payable' END;
+        INSERT INTO payment_anomalies (channel, external_id, out_trade_no, kind, amount,
+                                       detail, notification)
+        VALUES (p_channel, p_external_id, p_out_trade_no, kind, p_amount,
+                r.outcome || coalesce(' ' || r.id_number, ''), p_notification)
+        ON CONFLICT (channel, external_id, kind) DO NOTHING;
+        RETURN QUERY SELECT 'anomaly', NULL::bigint, kind;
+        RETURN;
+    END IF;
+    INSERT INTO payment_anomalies (channel, external_id, out_trade_no, kind, amount,
+                                   detail, notification)
+    VALUES (p_channel, p_external_id, p_out_trade_no, kind, p_amount, NULL, p_notification)
+    ON CONFLICT (channel, external_id, kind) DO NOTHING;
+    RETURN QUERY SELECT 'anomaly', NULL::bigint, kind;
+END $$;
+
 CREATE FUNCTION public.pay(p_channel text, p_external_id text, p_request_hash text, p_year integer, p_tier integer, p_paid_at timestamp with time zone, p_amount bigint, p_household text, p_ids text[], p_token bigint, p_collector text, p_scope text) RETURNS TABLE(outcome text, payment_id bigint, id_number text, personal bigint, subsidy bigint, assistance bigint, late_surcharge bigint, category text, coverage_start date, coverage_end date, detail text)
     LANGUAGE plpgsql
     AS $$
@@ -71,36 +232,14 @@ BEGIN
             NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, NULL;
         RETURN;
     END IF;
-    IF p_household IS NOT NULL THEN
-        SELECT array_agg(r.id_number ORDER BY r.id_number) INTO ids FROM residents r
-         WHERE r.household_no = p_household AND r.removed_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = r.id_number
-                            AND e.year = p_year AND e.status = 'approved');
-    ELSE
-        SELECT array_agg(DISTINCT x ORDER BY x) INTO ids FROM unnest(p_ids) AS x;
-    END IF;
+    ids := payable_people(p_year, p_household, p_ids);
     IF ids IS NULL THEN
         RETURN QUERY SELECT 'empty', NULL::bigint, NULL, NULL::bigint, NULL::bigint,
             NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, NULL;
         RETURN;
     END IF;
     -- every person must exist, be active, not exempted, inside the scope
-    SELECT x || ':' || CASE
-             WHEN r.id_number IS NULL THEN 'unknown_resident'
-             WHEN r.removed_at IS NOT NULL THEN 'removed'
-             WHEN EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
-                           AND e.year = p_year AND e.status = 'approved') THEN 'exempted'
-             ELSE 'out_of_scope' END
-      INTO bad
-      FROM unnest(ids) AS x
-      LEFT JOIN residents r ON r.id_number = x
-      LEFT JOIN households h ON h.household_no = r.household_no
-      LEFT JOIN regions rg ON rg.code = h.region_code
-     WHERE r.id_number IS NULL OR r.removed_at IS NOT NULL
-        OR (p_scope IS NOT NULL AND NOT p_scope = ANY (rg.path))
-        OR EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
-                    AND e.year = p_year AND e.status = 'approved')
-     ORDER BY x LIMIT 1;
+    bad := people_problem(p_year, ids, p_scope);
     IF bad IS NOT NULL THEN
         RETURN QUERY SELECT split_part(bad, ':', 2), NULL::bigint, split_part(bad, ':', 1),
             NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL, NULL::date,
@@ -108,31 +247,14 @@ BEGIN
         RETURN;
     END IF;
     -- coverage (待遇享受期) from the payment's Beijing date
-    cov_start := CASE WHEN d <= y.full_year_until THEN make_date(p_year, 1, 1)
-                      WHEN d <= y.next_month_until
-                           THEN (date_trunc('month', d) + interval '1 month')::date
-                      ELSE d + y.waiting_days END;
+    cov_start := coverage_start(y, d);
     IF cov_start > y.coverage_end THEN
         RETURN QUERY SELECT 'too_late', NULL::bigint, NULL, NULL::bigint, NULL::bigint,
             NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, NULL;
         RETURN;
     END IF;
     -- what each owes: the single highest subsidy valid on that date
-    lines := ARRAY(
-    SELECT ROW(x, t.contribution + s.surcharge,
-               least(coalesce(b.subsidy, 0), t.contribution + s.surcharge), s.surcharge,
-               CASE WHEN coalesce(b.subsidy, 0) > 0 THEN b.category END)::pay_line
-      FROM unnest(ids) AS x
-      CROSS JOIN (SELECT CASE WHEN d >= y.no_fiscal_subsidy_from AND y.late_pays_fiscal_share
-                              THEN t.fiscal_subsidy ELSE 0 END AS surcharge) AS s
-      LEFT JOIN LATERAL (
-          SELECT ys.category, ys.subsidy FROM resident_categories rc
-            JOIN year_subsidies ys ON ys.year = p_year AND ys.tier = p_tier
-                                  AND ys.category = rc.category AND ys.subsidy > 0
-           WHERE rc.id_number = x AND rc.valid_from <= d
-             AND (rc.valid_to IS NULL OR rc.valid_to >= d)
-           ORDER BY ys.subsidy DESC, ys.category LIMIT 1) AS b ON true
-     ORDER BY x);
+    lines := due_lines(p_year, p_tier, d, ids);
     SELECT sum(l.due - l.subsidy) INTO due FROM unnest(lines) l;
     IF p_channel = 'subsidy' AND due <> 0 THEN
         RETURN QUERY SELECT 'not_zero', NULL::bigint, NULL, NULL::bigint, NULL::bigint,
@@ -237,6 +359,47 @@ CREATE FUNCTION public.pay_replay(old public.payments, p_request_hash text) RETU
            i.late_surcharge, i.category, i.coverage_start, i.coverage_end, NULL
       FROM payment_items i
      WHERE i.payment_id = old.id AND old.request_hash = p_request_hash
+$$;
+
+CREATE FUNCTION public.payable_people(p_year integer, p_household text, p_ids text[]) RETURNS text[]
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN p_household IS NOT NULL THEN
+        (SELECT array_agg(r.id_number ORDER BY r.id_number) FROM residents r
+          WHERE r.household_no = p_household AND r.removed_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = r.id_number
+                             AND e.year = p_year AND e.status = 'approved'))
+    ELSE (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(p_ids) AS x) END
+$$;
+
+CREATE FUNCTION public.people_problem(p_year integer, ids text[], p_scope text) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT x || ':' || CASE
+             WHEN r.id_number IS NULL THEN 'unknown_resident'
+             WHEN r.removed_at IS NOT NULL THEN 'removed'
+             WHEN EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
+                           AND e.year = p_year AND e.status = 'approved') THEN 'exempted'
+             ELSE 'out_of_scope' END
+      FROM unnest(ids) AS x
+      LEFT JOIN residents r ON r.id_number = x
+      LEFT JOIN households h ON h.household_no = r.household_no
+      LEFT JOIN regions rg ON rg.code = h.region_code
+     WHERE r.id_number IS NULL OR r.removed_at IS NOT NULL
+        OR (p_scope IS NOT NULL AND NOT p_scope = ANY (rg.path))
+        OR EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
+                    AND e.year = p_year AND e.status = 'approved')
+     ORDER BY x LIMIT 1
+$$;
+
+CREATE FUNCTION public.record_anomaly(p_channel text, p_external_id text, p_out_trade_no text, p_kind text, p_amount bigint, p_detail text, p_notification jsonb) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO payment_anomalies (channel, external_id, out_trade_no, kind, amount,
+                                   detail, notification)
+    VALUES (p_channel, p_external_id, p_out_trade_no, p_kind, p_amount, p_detail,
+            p_notification)
+    ON CONFLICT (channel, external_id, kind) DO NOTHING
 $$;
 
 CREATE FUNCTION public.reverse_payment(p_id bigint, p_reason text, p_note text, p_scope text) RETURNS text
@@ -379,6 +542,30 @@ CREATE TABLE public.households (
     CONSTRAINT households_household_no_check CHECK (((length(household_no) >= 1) AND (length(household_no) <= 40)))
 );
 
+CREATE TABLE public.payment_anomalies (
+    id bigint NOT NULL,
+    channel text NOT NULL,
+    external_id text NOT NULL,
+    out_trade_no text,
+    kind text NOT NULL,
+    amount bigint,
+    detail text,
+    notification jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    resolution text,
+    CONSTRAINT payment_anomalies_kind_check CHECK ((kind = ANY (ARRAY['unknown_order'::text, 'amount_mismatch'::text, 'overpaid'::text, 'refund'::text, 'not_payable'::text, 'wrong_merchant'::text])))
+);
+
+ALTER TABLE public.payment_anomalies ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.payment_anomalies_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.payment_items (
     payment_id bigint NOT NULL,
     id_number text NOT NULL,
@@ -394,6 +581,27 @@ CREATE TABLE public.payment_items (
     CONSTRAINT payment_items_late_surcharge_check CHECK ((late_surcharge >= 0)),
     CONSTRAINT payment_items_personal_check CHECK ((personal >= 0)),
     CONSTRAINT payment_items_subsidy_check CHECK ((subsidy >= 0))
+);
+
+CREATE TABLE public.payment_orders (
+    out_trade_no text NOT NULL,
+    channel text NOT NULL,
+    year integer NOT NULL,
+    tier smallint NOT NULL,
+    household_no text,
+    id_numbers text[],
+    amount bigint NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    payment_id bigint,
+    token_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_orders_amount_check CHECK ((amount > 0)),
+    CONSTRAINT payment_orders_channel_check CHECK ((channel = ANY (ARRAY['wechat'::text, 'alipay'::text]))),
+    CONSTRAINT payment_orders_check CHECK (((household_no IS NULL) <> (id_numbers IS NULL))),
+    CONSTRAINT payment_orders_check1 CHECK (((status = 'paid'::text) = (payment_id IS NOT NULL))),
+    CONSTRAINT payment_orders_out_trade_no_check CHECK ((out_trade_no ~ '^[A-Za-z0-9]{6,32}$'::text)),
+    CONSTRAINT payment_orders_status_check CHECK ((status = ANY (ARRAY['open'::text, 'paid'::text])))
 );
 
 ALTER TABLE public.payments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -500,26 +708,6 @@ CREATE TABLE public.year_tiers (
     CONSTRAINT year_tiers_tier_check CHECK (((tier >= 1) AND (tier <= 9)))
 );
 
-CREATE TABLE public.years (
-    year integer NOT NULL,
-    collection_start date NOT NULL,
-    collection_end date NOT NULL,
-    full_year_until date NOT NULL,
-    next_month_until date NOT NULL,
-    waiting_days integer NOT NULL,
-    no_fiscal_subsidy_from date NOT NULL,
-    coverage_end date NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    late_pays_fiscal_share boolean DEFAULT true NOT NULL,
-    CONSTRAINT years_check CHECK ((collection_start <= collection_end)),
-    CONSTRAINT years_check1 CHECK ((full_year_until < next_month_until)),
-    CONSTRAINT years_check2 CHECK ((next_month_until < no_fiscal_subsidy_from)),
-    CONSTRAINT years_check3 CHECK ((no_fiscal_subsidy_from <= coverage_end)),
-    CONSTRAINT years_waiting_days_check CHECK (((waiting_days >= 0) AND (waiting_days <= 365))),
-    CONSTRAINT years_year_check CHECK (((year >= 2000) AND (year <= 2100)))
-);
-
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
 
@@ -541,8 +729,17 @@ ALTER TABLE ONLY public.exemptions
 ALTER TABLE ONLY public.households
     ADD CONSTRAINT households_pkey PRIMARY KEY (household_no);
 
+ALTER TABLE ONLY public.payment_anomalies
+    ADD CONSTRAINT payment_anomalies_channel_external_id_kind_key UNIQUE (channel, external_id, kind);
+
+ALTER TABLE ONLY public.payment_anomalies
+    ADD CONSTRAINT payment_anomalies_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.payment_items
     ADD CONSTRAINT payment_items_pkey PRIMARY KEY (payment_id, id_number);
+
+ALTER TABLE ONLY public.payment_orders
+    ADD CONSTRAINT payment_orders_pkey PRIMARY KEY (out_trade_no);
 
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_channel_external_id_key UNIQUE (channel, external_id);
@@ -649,6 +846,12 @@ ALTER TABLE ONLY public.payment_items
 
 ALTER TABLE ONLY public.payment_items
     ADD CONSTRAINT payment_items_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id);
+
+ALTER TABLE ONLY public.payment_orders
+    ADD CONSTRAINT payment_orders_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id);
+
+ALTER TABLE ONLY public.payment_orders
+    ADD CONSTRAINT payment_orders_year_fkey FOREIGN KEY (year) REFERENCES public.years(year);
 
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_year_fkey FOREIGN KEY (year) REFERENCES public.years(year);

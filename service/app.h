@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "db/db.h"
+#include "platforms.h"
 
 typedef struct app app;
 
@@ -14,6 +15,7 @@ struct app {
     db_pool *pool;         /* owned */
     char admin_sha256[65]; /* hex SHA-256 of ADMIN_TOKEN */
     int schema_expected;   /* latest migration number on disk */
+    platforms platforms;   /* WeChat Pay and Alipay keys and ids */
 };
 
 #endif

@@ -111,6 +111,7 @@ bool config_load(config *cfg)
     }
     cfg->migrations_dir = env_str("MIGRATIONS_DIR", "migrations");
     cfg->demo_dir = env_str("DEMO_DIR", "deploy/demo");
+    cfg->var_dir = env_str("VAR_DIR", "var");
     return true;
 }
 
@@ -120,5 +121,6 @@ void config_free(config *cfg)
     free(cfg->admin_token);
     free(cfg->migrations_dir);
     free(cfg->demo_dir);
+    free(cfg->var_dir);
     memset(cfg, 0, sizeof *cfg);
 }

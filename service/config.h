@@ -15,6 +15,7 @@ typedef struct {
     bool demo;                 /* DEMO */
     char *migrations_dir;      /* MIGRATIONS_DIR */
     char *demo_dir;            /* DEMO_DIR */
+    char *var_dir;             /* VAR_DIR: development keys under keys/ */
     unsigned http_threads;     /* HTTP_THREADS: MHD's pool, default cores */
     unsigned workers;          /* WORKERS: request workers, default 16 */
     unsigned db_pool_size;     /* DB_POOL_SIZE: default = workers */

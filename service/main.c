@@ -70,9 +70,12 @@ int main(int argc, char **argv)
         goto out;
     if (argc > 1 && strcmp(argv[1], "migrate") == 0)
         rc = 0;
-    else
+    else {
+        platforms_load(&a.platforms, a.cfg.var_dir);
         rc = serve(&a, &stop);
+    }
 out:
+    platforms_free(&a.platforms);
     db_pool_free(a.pool);
     metrics_free();
     config_free(&a.cfg);

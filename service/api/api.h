@@ -47,6 +47,11 @@ void handle_payment_create(request *rq);
 void handle_payment_get(request *rq);
 void handle_payment_reverse(request *rq);
 
+void handle_order_create(request *rq);
+void handle_order_get(request *rq);
+void handle_callback_wechatpay(request *rq);
+void handle_callback_alipay(request *rq);
+
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);
 

@@ -301,6 +301,43 @@ db_status db_payment_reverse(db_conn *c, int64_t id, const char *reason,
                              const char *note, const char *scope,
                              char outcome[24]);
 
+/* ---- payment orders and platform notifications ---- */
+extern const db_stmt db_order_statements[];
+
+typedef struct {
+    char outcome[24]; /* see order_create() in migrations/007_orders.sql */
+    int64_t amount;
+    char detail[ID_BYTES];
+} db_order_result;
+
+db_status db_order_create(db_conn *c, const char *channel,
+                          const char *out_trade_no, int year, int tier,
+                          const char *household_no, const char *const *ids,
+                          size_t nids, int64_t token_id, const char *scope,
+                          const char *expires_at, db_order_result *out);
+
+typedef struct {
+    char out_trade_no[40], channel[16], status[16];
+    int year, tier;
+    int64_t amount, payment_id;
+    char expires_at[TS_BYTES];
+} db_order;
+
+db_status db_order_get(db_conn *c, const char *out_trade_no, db_order *out);
+
+/* A verified successful notification: outcome paid, duplicate or anomaly
+ * (detail: its kind). notification is JSON text kept for staff. */
+db_status db_order_paid(db_conn *c, const char *channel,
+                        const char *out_trade_no, const char *external_id,
+                        int64_t amount, const char *paid_at,
+                        const char *notification, char outcome[24],
+                        int64_t *payment_id, char detail[24]);
+/* Records a verified notification that pays nothing (once per kind). */
+db_status db_record_anomaly(db_conn *c, const char *channel,
+                            const char *external_id, const char *out_trade_no,
+                            const char *kind, int64_t amount,
+                            const char *detail, const char *notification);
+
 /* A text[] literal of the strings (quoted); the caller frees it. */
 char *db_text_array(const char *const *items, size_t n);
 

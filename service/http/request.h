@@ -27,7 +27,12 @@ typedef void (*handler_fn)(request *rq);
 
 /* BODY_CSV bodies are streamed to the handler as they arrive (never held
  * whole in memory); BODY_JSON bodies are read whole, up to MAX_BODY_BYTES. */
-typedef enum { BODY_NONE, BODY_JSON, BODY_CSV } body_kind;
+typedef enum {
+    BODY_NONE,
+    BODY_JSON, /* parsed into rq->json before the handler */
+    BODY_CSV,  /* streamed */
+    BODY_RAW,  /* rq->body as received, any type (signed callbacks) */
+} body_kind;
 
 typedef struct {
     const char *method;

@@ -25,6 +25,8 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRC := $(filter-out service/main.c,$(shell find service -name '*.c' | sort))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 INT_SRC := $(sort $(wildcard tests/integration/*.c))
+# the integration tests play the payment platforms with the service's crypto
+INT_LIB := service/crypto/aead.c service/crypto/b64.c service/crypto/rsa_verify.c
 HEADERS := $(shell find service tests -name '*.h')
 
 .PHONY: all build run test deps check-unit check-integration check-asan \
@@ -45,9 +47,9 @@ build/unit_tests: $(LIB_SRC) $(UNIT_SRC) $(HEADERS) Makefile
 	@mkdir -p build
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $(UNIT_SRC) $(LIB_SRC) $(PKG_LIBS) $(CHECK_LIBS) -lpthread
 
-build/integration_tests: $(INT_SRC) $(HEADERS) Makefile
+build/integration_tests: $(INT_SRC) $(INT_LIB) $(HEADERS) Makefile
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $(INT_SRC) $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $(INT_SRC) $(INT_LIB) $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS) -lpthread
 
 # The same programs built with the sanitizers.
 build/asan/medins: $(LIB_SRC) service/main.c $(HEADERS) Makefile
@@ -60,17 +62,17 @@ build/asan/unit_tests: $(LIB_SRC) $(UNIT_SRC) $(HEADERS) Makefile
 
 run:
 	@scripts/deps.sh --run
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build build/platform_sim
 	@scripts/run.sh build/medins
 
 check-unit: build/unit_tests
 	build/unit_tests
 
 # Integration tests start the real binary on a throwaway cluster.
-check-integration: build/medins build/integration_tests
+check-integration: build/medins build/integration_tests build/platform_sim
 	MEDINS_BIN=build/medins build/integration_tests
 
-check-asan: build/asan/medins build/asan/unit_tests build/integration_tests
+check-asan: build/asan/medins build/asan/unit_tests build/integration_tests build/platform_sim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit_tests
 	ASAN_OPTIONS=detect_leaks=1 MEDINS_BIN=build/asan/medins build/integration_tests
 

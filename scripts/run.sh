@@ -10,6 +10,10 @@ export ADMIN_TOKEN=${ADMIN_TOKEN:-dev-admin-token-change-me}
 export DEMO=${DEMO:-1}
 mkdir -p "$VAR_DIR"
 
+# development keys for WeChat Pay and Alipay (kept when they exist); play a
+# platform with build/platform_sim (see the README)
+build/platform_sim keygen "$VAR_DIR/keys" >/dev/null
+
 own_cluster=0
 if [ -z "${DATABASE_URL:-}" ]; then
     scripts/pg.sh start "$VAR_DIR"

@@ -74,17 +74,18 @@ static void load_wechat(platforms *p, const char *var_dir)
                              "WeChat Pay platform key");
     wechat_keys_init(&p->wechat_keys);
     p->wechat_ready =
-        pub && wechat_keys_add(&p->wechat_keys,
-                               env_or("WECHATPAY_PUBLIC_KEY_ID",
-                                      "PUB_KEY_ID_0000000000000000DEV000"),
-                               pub);
+        pub &&
+        wechat_keys_add(&p->wechat_keys,
+                        env_or("WECHATPAY_PUBLIC_KEY_ID",
+                               "PUB_KEY_ID_0119000000000000000000000001"),
+                        pub);
 }
 
 static void load_alipay(platforms *p, const char *var_dir)
 {
     char dflt[512];
     snprintf(p->alipay_app_id, sizeof p->alipay_app_id, "%s",
-             env_or("ALIPAY_APP_ID", "2021000000000000"));
+             env_or("ALIPAY_APP_ID", "2021000000000001"));
     snprintf(p->alipay_seller_id, sizeof p->alipay_seller_id, "%s",
              env_or("ALIPAY_SELLER_ID", ""));
     snprintf(dflt, sizeof dflt, "%s/keys/alipay_public.txt", var_dir);

@@ -21,8 +21,8 @@ static void answer(request *rq, unsigned status, const char *text,
                    const char *why)
 {
     if (why)
-        log_msg(LOG_INFO, "request %s: alipay notification: %s",
-                rq->request_id, why);
+        log_msg(LOG_INFO, "request %s: alipay notification: %s", rq->request_id,
+                why);
     reply_text(rq, status, "text/plain; charset=utf-8", text, strlen(text));
 }
 
@@ -60,7 +60,8 @@ static void record(request *rq, const form *f, const char *notification)
     const char *status = get(f, "trade_status");
     int64_t fen = 0;
     char paid_at[40];
-    if (!*trade_no || !*order || !money_parse_yuan(get(f, "total_amount"), &fen) ||
+    if (!*trade_no || !*order ||
+        !money_parse_yuan(get(f, "total_amount"), &fen) ||
         !(beijing_time(get(f, "gmt_payment"), paid_at) ||
           beijing_time(get(f, "notify_time"), paid_at))) {
         answer(rq, 400, "fail", "a field is missing or malformed");
@@ -103,16 +104,18 @@ void handle_callback_alipay(request *rq)
         return;
     }
     form f;
-    form_status fs = form_parse(rq->body.data ? rq->body.data : "",
-                                rq->body.len, &f);
+    form_status fs =
+        form_parse(rq->body.data ? rq->body.data : "", rq->body.len, &f);
     if (fs != FORM_OK) {
-        answer(rq, 400, "fail", form_status_message(fs));
+        answer(rq, fs == FORM_NO_MEMORY ? 503 : 400, "fail",
+               form_status_message(fs));
         return;
     }
     const char *why = NULL;
     alipay_status as = alipay_verify(p->alipay_key, &f, &why);
     if (as != ALIPAY_OK)
-        answer(rq, 400, "fail", why ? why : alipay_status_name(as));
+        answer(rq, as == ALIPAY_NO_MEMORY ? 503 : 400, "fail",
+               why ? why : alipay_status_name(as));
     else {
         char *json = form_json(&f);
         record(rq, &f, json ? json : "{}");

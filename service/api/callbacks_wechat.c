@@ -88,8 +88,9 @@ void handle_callback_wechatpay(request *rq)
         request_header(rq, "Wechatpay-Serial"),
         request_header(rq, "Wechatpay-Signature-Type"), body, rq->body.len,
         (int64_t)time(NULL), &why);
-    if (ws != WECHAT_OK) {
-        fail(rq, 401, why ? why : wechat_status_name(ws));
+    if (ws != WECHAT_OK) { /* out of memory is ours: retry later */
+        fail(rq, ws == WECHAT_NO_MEMORY ? 503 : 401,
+             why ? why : wechat_status_name(ws));
         return;
     }
     json_t *n = json_loadb(body, rq->body.len, 0, NULL);
@@ -102,7 +103,8 @@ void handle_callback_wechatpay(request *rq)
     else if ((ws = wechat_decrypt_resource(p->wechat_apiv3_key,
                                            json_object_get(n, "resource"),
                                            &plain, &why)) != WECHAT_OK)
-        fail(rq, 400, why ? why : wechat_status_name(ws));
+        fail(rq, ws == WECHAT_NO_MEMORY ? 503 : 400,
+             why ? why : wechat_status_name(ws));
     else if (!(tx = json_loads(plain, 0, NULL)))
         fail(rq, 400, "the resource is not JSON");
     else

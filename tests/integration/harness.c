@@ -92,6 +92,7 @@ static void spawn_service(void)
         setenv("PORT", portstr, 1);
         setenv("ADMIN_TOKEN", ADMIN, 1);
         setenv("DEMO", "0", 1);
+        setenv("VAR_DIR", dir, 1); /* development keys in VAR_DIR/keys */
         setenv("WORKERS", "8", 1);
         setenv("DB_ACQUIRE_TIMEOUT_MS", "2000", 1);
         setenv("MAX_BODY_BYTES", "65536", 1);
@@ -126,6 +127,11 @@ void harness_start(void)
         die("pg.sh url");
     pclose(p);
     dburl[strcspn(dburl, "\n")] = '\0';
+    char keys[600];
+    snprintf(keys, sizeof keys, "build/platform_sim keygen %s/keys >/dev/null",
+             dir);
+    if (system(keys) != 0)
+        die("cannot generate the platforms' keys (build/platform_sim)");
     port = free_port();
     snprintf(base_url, sizeof base_url, "http://127.0.0.1:%u", port);
     spawn_service();
@@ -268,23 +274,32 @@ static size_t on_read(char *dst, size_t size, size_t n, void *cls)
 
 static http_reply perform(const char *method, const char *path,
                           const char *token, const char *ctype,
-                          const char *body, bool chunked);
+                          const char *body, bool chunked,
+                          const char *const *extra);
+
+http_reply http_headers(const char *method, const char *path,
+                        const char *const *headers, const char *ctype,
+                        const char *body)
+{
+    return perform(method, path, NULL, ctype, body, false, headers);
+}
 
 http_reply http(const char *method, const char *path, const char *token,
                 const char *ctype, const char *body)
 {
-    return perform(method, path, token, ctype, body, false);
+    return perform(method, path, token, ctype, body, false, NULL);
 }
 
 http_reply http_chunked(const char *method, const char *path, const char *token,
                         const char *ctype, const char *body)
 {
-    return perform(method, path, token, ctype, body, true);
+    return perform(method, path, token, ctype, body, true, NULL);
 }
 
 static http_reply perform(const char *method, const char *path,
                           const char *token, const char *ctype,
-                          const char *body, bool chunked)
+                          const char *body, bool chunked,
+                          const char *const *extra)
 {
     http_reply r = {0};
     sink s = {0};
@@ -301,6 +316,8 @@ static http_reply perform(const char *method, const char *path,
         h = curl_slist_append(h, ct);
     }
     h = curl_slist_append(h, "Expect:");
+    for (size_t i = 0; extra && extra[i]; i++)
+        h = curl_slist_append(h, extra[i]);
     source src = {body, body ? strlen(body) : 0};
     if (chunked) {
         h = curl_slist_append(h, "Transfer-Encoding: chunked");

@@ -47,6 +47,10 @@ http_reply http(const char *method, const char *path, const char *token,
  * streaming a file would send it. */
 http_reply http_chunked(const char *method, const char *path, const char *token,
                         const char *ctype, const char *body);
+/* The same with extra headers: a NULL-terminated list of "Name: value". */
+http_reply http_headers(const char *method, const char *path,
+                        const char *const *headers, const char *ctype,
+                        const char *body);
 /* JSON shortcuts. */
 http_reply http_json(const char *method, const char *path, const char *token,
                      const char *json_body);

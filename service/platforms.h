@@ -12,15 +12,15 @@
 #include <stdint.h>
 
 typedef struct {
-    bool wechat_ready;            /* false: callbacks answer 503 */
+    bool wechat_ready; /* false: callbacks answer 503 */
     char wechat_mchid[40];
     char wechat_appid[40];
     uint8_t wechat_apiv3_key[32];
-    wechat_keys wechat_keys;      /* serial → platform public key */
+    wechat_keys wechat_keys; /* serial → platform public key */
     bool alipay_ready;
     char alipay_app_id[40];
-    char alipay_seller_id[40];    /* "" when not checked */
-    EVP_PKEY *alipay_key;         /* owned */
+    char alipay_seller_id[40]; /* "" when not checked */
+    EVP_PKEY *alipay_key;      /* owned */
 } platforms;
 
 /* Loads from WECHATPAY_* and ALIPAY_* (defaults: development files under

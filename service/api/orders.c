@@ -59,8 +59,8 @@ static bool new_trade_no(char out[32], time_t now)
 static void expiry(time_t now, char out[32])
 {
     time_t day_end = ((now + 8 * 3600) / 86400 + 1) * 86400 - 8 * 3600 - 1;
-    time_t at = now + ORDER_LIFETIME_S < day_end ? now + ORDER_LIFETIME_S
-                                                  : day_end;
+    time_t at =
+        now + ORDER_LIFETIME_S < day_end ? now + ORDER_LIFETIME_S : day_end;
     struct tm tm;
     gmtime_r(&at, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -74,7 +74,7 @@ static outcome ids_or_reply(request *rq, json_t *arr, char (*ids)[ID_BYTES],
         return OUT_REPLIED;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach (arr, i, v) {
         const char *s = json_string_value(v);
         if (!s || !*s || strlen(s) >= ID_BYTES) {
             reply_error(rq, 422, "validation_failed", "id_numbers",
@@ -151,10 +151,11 @@ void handle_order_create(request *rq)
         reply_refused(rq, &o);
     else {
         reply_json(rq, 201,
-                   json_pack("{s:s,s:s,s:i,s:i,s:I,s:s,s:s}", "out_trade_no", no,
-                             "channel", f.channel, "year", (int)f.year, "tier",
-                             (int)f.tier, "amount", (json_int_t)o.amount,
-                             "expires_at", expires, "status", "open"));
+                   json_pack("{s:s,s:s,s:i,s:i,s:I,s:s,s:s}", "out_trade_no",
+                             no, "channel", f.channel, "year", (int)f.year,
+                             "tier", (int)f.tier, "amount",
+                             (json_int_t)o.amount, "expires_at", expires,
+                             "status", "open"));
         char loc[64];
         snprintf(loc, sizeof loc, "/v1/payment-orders/%s", no);
         reply_add_header(rq, MHD_HTTP_HEADER_LOCATION, loc);
@@ -170,11 +171,11 @@ void handle_order_get(request *rq)
     else if (st != DB_OK)
         reply_db_error(rq, st);
     else {
-        json_t *j = json_pack("{s:s,s:s,s:i,s:i,s:I,s:s,s:s}", "out_trade_no",
-                              o.out_trade_no, "channel", o.channel, "year",
-                              o.year, "tier", o.tier, "amount",
-                              (json_int_t)o.amount, "expires_at", o.expires_at,
-                              "status", o.status);
+        json_t *j =
+            json_pack("{s:s,s:s,s:i,s:i,s:I,s:s,s:s}", "out_trade_no",
+                      o.out_trade_no, "channel", o.channel, "year", o.year,
+                      "tier", o.tier, "amount", (json_int_t)o.amount,
+                      "expires_at", o.expires_at, "status", o.status);
         if (o.payment_id)
             json_object_set_new(j, "payment_id", json_integer(o.payment_id));
         reply_json(rq, 200, j);

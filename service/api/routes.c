@@ -73,10 +73,14 @@ const route api_routes[] = {
     {"POST", "/v1/payments/{id}/reverse", handle_payment_reverse, CONFIG,
      BODY_JSON, true},
     /* online payment: orders, and the platforms' signed notifications */
-    {"POST", "/v1/payment-orders", handle_order_create, COLLECT, BODY_JSON, true},
-    {"GET", "/v1/payment-orders/{out_trade_no}", handle_order_get, COLLECT, BODY_NONE, true},
-    {"POST", "/v1/callbacks/wechatpay", handle_callback_wechatpay, PUBLIC, BODY_RAW, true},
-    {"POST", "/v1/callbacks/alipay", handle_callback_alipay, PUBLIC, BODY_RAW, true},
+    {"POST", "/v1/payment-orders", handle_order_create, COLLECT, BODY_JSON,
+     true},
+    {"GET", "/v1/payment-orders/{out_trade_no}", handle_order_get, COLLECT,
+     BODY_NONE, true},
+    {"POST", "/v1/callbacks/wechatpay", handle_callback_wechatpay, PUBLIC,
+     BODY_RAW, true},
+    {"POST", "/v1/callbacks/alipay", handle_callback_alipay, PUBLIC, BODY_RAW,
+     true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

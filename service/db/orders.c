@@ -12,11 +12,10 @@ const db_stmt db_order_statements[] = {
     {"order_create",
      "SELECT outcome, amount, detail FROM order_create($1, $2, $3, $4, $5, "
      "$6::text[], $7, $8, $9::timestamptz)"},
-    {"order_get",
-     "SELECT out_trade_no, channel, status, year, tier, amount, "
-     "coalesce(payment_id, 0), to_char(expires_at AT TIME ZONE "
-     "'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"') "
-     "FROM payment_orders WHERE out_trade_no = $1"},
+    {"order_get", "SELECT out_trade_no, channel, status, year, tier, amount, "
+                  "coalesce(payment_id, 0), to_char(expires_at AT TIME ZONE "
+                  "'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"') "
+                  "FROM payment_orders WHERE out_trade_no = $1"},
     {"order_paid",
      "SELECT outcome, coalesce(payment_id, 0), detail FROM order_paid($1, $2, "
      "$3, $4, $5::timestamptz, $6::jsonb)"},
@@ -36,8 +35,8 @@ db_status db_order_create(db_conn *c, const char *channel,
     snprintf(t, sizeof t, "%d", tier);
     snprintf(tok, sizeof tok, "%" PRId64, token_id);
     char *arr = household_no ? NULL : db_text_array(ids, nids);
-    const char *p[] = {channel, out_trade_no, y, t, household_no, arr, tok,
-                       scope, expires_at};
+    const char *p[] = {channel, out_trade_no, y,     t,         household_no,
+                       arr,     tok,          scope, expires_at};
     PGresult *r;
     db_status st = db_exec(c, "order_create", 9, p, &r);
     free(arr);
@@ -83,8 +82,8 @@ db_status db_order_paid(db_conn *c, const char *channel,
 {
     char a[24];
     snprintf(a, sizeof a, "%" PRId64, amount);
-    const char *p[] = {channel, out_trade_no, external_id, a, paid_at,
-                       notification};
+    const char *p[] = {channel, out_trade_no, external_id,
+                       a,       paid_at,      notification};
     PGresult *r = NULL;
     db_status st = DB_RETRY;
     for (int attempt = 0; st == DB_RETRY && attempt < 3; attempt++)
@@ -105,7 +104,7 @@ db_status db_record_anomaly(db_conn *c, const char *channel,
 {
     char a[24];
     snprintf(a, sizeof a, "%" PRId64, amount);
-    const char *p[] = {channel, external_id, out_trade_no, kind, a, detail,
-                       notification};
+    const char *p[] = {channel, external_id, out_trade_no, kind,
+                       a,       detail,      notification};
     return db_exec_cmd(c, "record_anomaly", 7, p);
 }

@@ -8,6 +8,25 @@ CREATE TYPE public.pay_line AS (
 	category text
 );
 
+CREATE TYPE public.tax_verdict AS (
+	i integer,
+	voucher text,
+	id_number text,
+	year integer,
+	tier integer,
+	amount bigint,
+	paid_at timestamp with time zone,
+	channel text,
+	outcome text,
+	detail text,
+	due bigint,
+	subsidy bigint,
+	surcharge bigint,
+	category text,
+	cov_start date,
+	cov_end date
+);
+
 CREATE FUNCTION public.audit_log_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -64,6 +83,47 @@ CREATE FUNCTION public.coverage_start(y public.years, d date) RETURNS date
                      THEN (date_trunc('month', d) + interval '1 month')::date
                 ELSE d + y.waiting_days END
 $$;
+
+CREATE FUNCTION public.deposit(p_token bigint, p_owner bigint, p_deposited_at timestamp with time zone, p_bank_ref text, p_payment_ids bigint[]) RETURNS TABLE(outcome text, deposit_id bigint, amount bigint, detail text)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+DECLARE
+    bad text;
+    total bigint;
+    did bigint;
+BEGIN
+    IF cardinality(p_payment_ids) IS NULL OR cardinality(p_payment_ids) = 0 THEN
+        RETURN QUERY SELECT 'empty', NULL::bigint, NULL::bigint, NULL::text;
+        RETURN;
+    END IF;
+    -- lock the payments in id order, then look at each
+    PERFORM 1 FROM payments WHERE id = ANY (p_payment_ids) ORDER BY id FOR UPDATE;
+    SELECT CASE WHEN p.id IS NULL THEN 'not_found'
+                WHEN p.channel <> 'cash' THEN 'not_cash'
+                WHEN p.status <> 'accepted' THEN 'reversed'
+                WHEN p_owner IS NOT NULL AND p.token_id IS DISTINCT FROM p_owner THEN 'not_yours'
+                ELSE 'already_deposited' END || ':' || x
+      INTO bad
+      FROM unnest(p_payment_ids) AS x
+      LEFT JOIN payments p ON p.id = x
+     WHERE p.id IS NULL OR p.channel <> 'cash' OR p.status <> 'accepted'
+        OR (p_owner IS NOT NULL AND p.token_id IS DISTINCT FROM p_owner)
+        OR EXISTS (SELECT 1 FROM deposit_items d WHERE d.payment_id = x)
+     ORDER BY x LIMIT 1;
+    IF bad IS NOT NULL THEN
+        RETURN QUERY SELECT split_part(bad, ':', 1), NULL::bigint, NULL::bigint,
+                            split_part(bad, ':', 2);
+        RETURN;
+    END IF;
+    SELECT sum(p.amount) INTO total FROM payments p
+     WHERE p.id IN (SELECT DISTINCT unnest(p_payment_ids));
+    INSERT INTO deposits (token_id, deposited_at, bank_ref, amount)
+    VALUES (p_token, p_deposited_at, p_bank_ref, total) RETURNING id INTO did;
+    INSERT INTO deposit_items (deposit_id, payment_id)
+    SELECT did, x FROM (SELECT DISTINCT unnest(p_payment_ids) AS x) AS ids;
+    RETURN QUERY SELECT 'created', did, total, NULL::text;
+END $$;
 
 CREATE FUNCTION public.due_lines(p_year integer, p_tier integer, d date, ids text[]) RETURNS public.pay_line[]
     LANGUAGE sql STABLE
@@ -338,6 +398,7 @@ CREATE TABLE public.payments (
     reverse_reason text,
     reverse_note text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    tax_detail boolean DEFAULT false NOT NULL,
     CONSTRAINT payments_amount_check CHECK ((amount >= 0)),
     CONSTRAINT payments_channel_check CHECK ((channel = ANY (ARRAY['wechat'::text, 'alipay'::text, 'bank'::text, 'tax_online'::text, 'tax_hall'::text, 'pos'::text, 'cash'::text, 'assistance'::text, 'subsidy'::text]))),
     CONSTRAINT payments_check CHECK (((status = 'reversed'::text) = (reversed_at IS NOT NULL))),
@@ -372,24 +433,44 @@ CREATE FUNCTION public.payable_people(p_year integer, p_household text, p_ids te
     ELSE (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(p_ids) AS x) END
 $$;
 
+CREATE FUNCTION public.payments_of_day(d date, p_scope text) RETURNS SETOF public.payments
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT p.* FROM payments p
+     WHERE p.paid_at >= d::timestamp AT TIME ZONE 'Asia/Shanghai'
+       AND p.paid_at < (d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+       AND p.status = 'accepted'
+       AND (p_scope IS NULL OR EXISTS (
+           SELECT 1 FROM payment_items i
+             JOIN residents r ON r.id_number = i.id_number
+             JOIN households h ON h.household_no = r.household_no
+             JOIN regions rg ON rg.code = h.region_code
+            WHERE i.payment_id = p.id AND p_scope = ANY (rg.path)))
+$$;
+
 CREATE FUNCTION public.people_problem(p_year integer, ids text[], p_scope text) RETURNS text
     LANGUAGE sql STABLE
     AS $$
-    SELECT x || ':' || CASE
-             WHEN r.id_number IS NULL THEN 'unknown_resident'
-             WHEN r.removed_at IS NOT NULL THEN 'removed'
-             WHEN EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
-                           AND e.year = p_year AND e.status = 'approved') THEN 'exempted'
-             ELSE 'out_of_scope' END
+    SELECT p.id_number || ':' || p.problem FROM people_problems(p_year, ids, p_scope) p
+     ORDER BY p.id_number LIMIT 1
+$$;
+
+CREATE FUNCTION public.people_problems(p_year integer, ids text[], p_scope text) RETURNS TABLE(id_number text, problem text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT x, CASE WHEN r.id_number IS NULL THEN 'unknown_resident'
+                   WHEN r.removed_at IS NOT NULL THEN 'removed'
+                   WHEN ex.exempted THEN 'exempted'
+                   ELSE 'out_of_scope' END
       FROM unnest(ids) AS x
       LEFT JOIN residents r ON r.id_number = x
       LEFT JOIN households h ON h.household_no = r.household_no
       LEFT JOIN regions rg ON rg.code = h.region_code
-     WHERE r.id_number IS NULL OR r.removed_at IS NOT NULL
+      CROSS JOIN LATERAL (SELECT EXISTS (
+          SELECT 1 FROM exemptions e WHERE e.id_number = x AND e.year = p_year
+             AND e.status = 'approved') AS exempted) AS ex
+     WHERE r.id_number IS NULL OR r.removed_at IS NOT NULL OR ex.exempted
         OR (p_scope IS NOT NULL AND NOT p_scope = ANY (rg.path))
-        OR EXISTS (SELECT 1 FROM exemptions e WHERE e.id_number = x
-                    AND e.year = p_year AND e.status = 'approved')
-     ORDER BY x LIMIT 1
 $$;
 
 CREATE FUNCTION public.record_anomaly(p_channel text, p_external_id text, p_out_trade_no text, p_kind text, p_amount bigint, p_detail text, p_notification jsonb) RETURNS void
@@ -429,6 +510,215 @@ BEGIN
      WHERE payment_id = p_id;
     RETURN 'reversed';
 END $$;
+
+CREATE FUNCTION public.tax_judge_lines(p_i integer[], p_voucher text[], p_id text[], p_year integer[], p_tier integer[], p_amount bigint[], p_paid_at timestamp with time zone[], p_channel text[], p_scope text) RETURNS SETOF public.tax_verdict
+    LANGUAGE sql STABLE
+    AS $$
+    WITH src AS (
+        SELECT s.*, (s.paid_at AT TIME ZONE 'Asia/Shanghai')::date AS d
+          FROM unnest(p_i, p_voucher, p_id, p_year, p_tier, p_amount, p_paid_at, p_channel)
+               AS s(i, voucher, id_number, year, tier, amount, paid_at, channel)),
+    problems AS (
+        SELECT g.year, pp.id_number, pp.problem
+          FROM (SELECT s.year, array_agg(DISTINCT s.id_number) AS ids FROM src s
+                 GROUP BY s.year) g
+         CROSS JOIN LATERAL people_problems(g.year, g.ids, p_scope) pp),
+    dues AS (
+        SELECT g.year, g.tier, g.d, l.*
+          FROM (SELECT s.year, s.tier, s.d, array_agg(DISTINCT s.id_number) AS ids
+                  FROM src s GROUP BY s.year, s.tier, s.d) g
+         CROSS JOIN LATERAL unnest(due_lines(g.year, g.tier, g.d, g.ids)) l)
+    SELECT j.i, j.voucher, j.id_number, j.year, j.tier, j.amount, j.paid_at, j.channel,
+           j.outcome,
+           CASE WHEN j.outcome IN ('duplicate', 'key_conflict') THEN j.old_id::text
+                WHEN j.outcome = 'amount_mismatch' THEN (j.due - j.subsidy)::text END,
+           j.due, j.subsidy, j.surcharge, j.category, j.cov_start, j.cov_end
+      FROM (
+    SELECT s.i, s.voucher, s.id_number, s.year, s.tier, s.amount, s.paid_at, s.channel,
+           CASE WHEN old.id IS NOT NULL THEN
+                     CASE WHEN old.same THEN 'duplicate' ELSE 'key_conflict' END
+                WHEN y.year IS NULL THEN 'no_year'
+                WHEN t.tier IS NULL THEN 'no_tier'
+                WHEN pr.problem IS NOT NULL THEN pr.problem
+                WHEN c.start > y.coverage_end THEN 'too_late'
+                WHEN dl.due - dl.subsidy <> s.amount THEN 'amount_mismatch'
+                WHEN paid.yes THEN 'already_paid'
+                ELSE 'ok' END AS outcome,
+           old.id AS old_id, dl.due, dl.subsidy, dl.surcharge, dl.category,
+           c.start AS cov_start, y.coverage_end AS cov_end
+      FROM src s
+      LEFT JOIN years y ON y.year = s.year
+      LEFT JOIN year_tiers t ON t.year = s.year AND t.tier = s.tier
+      LEFT JOIN problems pr ON pr.year = s.year AND pr.id_number = s.id_number
+      LEFT JOIN dues dl ON dl.year = s.year AND dl.tier = s.tier AND dl.d = s.d
+                       AND dl.id_number = s.id_number
+      LEFT JOIN LATERAL (
+          SELECT p.id, p.year = s.year AND p.tier = s.tier AND p.amount = s.amount
+                       AND p.paid_at = s.paid_at
+                       AND ARRAY(SELECT it.id_number FROM payment_items it
+                                  WHERE it.payment_id = p.id) = ARRAY[s.id_number] AS same
+            FROM payments p
+           WHERE p.channel = s.channel AND p.external_id = s.voucher) old ON true
+      CROSS JOIN LATERAL (SELECT coverage_start(y, s.d) AS start) c
+      CROSS JOIN LATERAL (SELECT EXISTS (
+          SELECT 1 FROM enrolments e WHERE e.id_number = s.id_number
+             AND e.year = s.year AND e.status = 'paid') AS yes) paid) j
+$$;
+
+CREATE FUNCTION public.tax_payables(p_year integer, p_household text, p_id text, d date) RETURNS TABLE(outcome text, tier integer, id_number text, self_pay bigint, subsidy bigint, category text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+#variable_conflict use_column
+DECLARE
+    y   years%ROWTYPE;
+    ids text[];
+    bad text;
+BEGIN
+    SELECT * INTO y FROM years WHERE years.year = p_year;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'no_year', NULL::integer, NULL, NULL::bigint, NULL::bigint, NULL;
+        RETURN;
+    END IF;
+    ids := payable_people(p_year, p_household, CASE WHEN p_id IS NOT NULL THEN ARRAY[p_id] END);
+    IF p_id IS NOT NULL THEN
+        bad := people_problem(p_year, ids, NULL);
+        IF bad IS NOT NULL THEN
+            RETURN QUERY SELECT split_part(bad, ':', 2), NULL::integer, NULL, NULL::bigint,
+                NULL::bigint, NULL;
+            RETURN;
+        END IF;
+    END IF;
+    IF coverage_start(y, d) > y.coverage_end THEN
+        RETURN QUERY SELECT 'too_late', NULL::integer, NULL, NULL::bigint, NULL::bigint, NULL;
+        RETURN;
+    END IF;
+    ids := ARRAY(SELECT x FROM unnest(ids) x
+                  WHERE NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.id_number = x
+                                       AND e.year = p_year AND e.status = 'paid')
+                  ORDER BY x);
+    RETURN QUERY
+        SELECT 'ok', NULL::integer, NULL, NULL::bigint, NULL::bigint, NULL
+        UNION ALL
+        (SELECT 'tier', t.tier::integer, NULL, NULL::bigint, NULL::bigint, NULL
+           FROM year_tiers t WHERE t.year = p_year ORDER BY t.tier)
+        UNION ALL
+        (SELECT 'line', t.tier::integer, l.id_number, l.due - l.subsidy, l.subsidy, l.category
+           FROM year_tiers t CROSS JOIN LATERAL unnest(due_lines(p_year, t.tier, d, ids)) l
+          WHERE t.year = p_year ORDER BY t.tier, l.id_number);
+END $$;
+
+CREATE FUNCTION public.tax_record_batch(p_i integer[], p_voucher text[], p_id text[], p_year integer[], p_tier integer[], p_amount bigint[], p_paid_at timestamp with time zone[], p_channel text[], p_token bigint, p_scope text) RETURNS TABLE(i integer, outcome text, detail text)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v     tax_verdict[];
+    seq   regclass := pg_get_serial_sequence('payments', 'id')::regclass;
+    raced integer[];
+BEGIN
+    v := ARRAY(SELECT r FROM tax_judge_lines(p_i, p_voucher, p_id, p_year, p_tier,
+                                             p_amount, p_paid_at, p_channel, p_scope) r);
+    v := ARRAY(SELECT r FROM tax_resolve_batch(v) r ORDER BY r.i);
+    -- the enrolments first (locked by the upsert, skipped when paid
+    -- meanwhile), then the payments of the enrolments won, then the items;
+    -- payment ids are drawn beforehand so that all three fit one statement
+    WITH acc AS MATERIALIZED (
+        SELECT x.*, nextval(seq) AS pid FROM unnest(v) x WHERE x.outcome = 'ok'),
+    enr AS (
+        INSERT INTO enrolments AS e (id_number, year, tier, status, payment_id, paid_at,
+                                     coverage_start, coverage_end)
+        SELECT a.id_number, a.year, a.tier, 'paid', a.pid, a.paid_at, a.cov_start,
+               a.cov_end FROM acc a ORDER BY a.id_number
+        ON CONFLICT (id_number, year) DO UPDATE
+           SET tier = excluded.tier, status = 'paid', payment_id = excluded.payment_id,
+               paid_at = excluded.paid_at, coverage_start = excluded.coverage_start,
+               coverage_end = excluded.coverage_end, updated_at = now()
+         WHERE e.status <> 'paid'
+        RETURNING e.payment_id),
+    pay AS (
+        INSERT INTO payments (id, channel, external_id, request_hash, year, tier,
+                              amount, paid_at, token_id, tax_detail)
+        OVERRIDING SYSTEM VALUE
+        SELECT a.pid, a.channel, a.voucher,
+               encode(sha256(convert_to(concat_ws('|', 'tax', a.voucher, a.id_number,
+                   a.year, a.tier, a.amount, extract(epoch FROM a.paid_at), a.channel),
+                   'UTF8')), 'hex'),
+               a.year, a.tier, a.amount, a.paid_at, p_token, true
+          FROM acc a JOIN enr ON enr.payment_id = a.pid
+        RETURNING id),
+    items AS (
+        INSERT INTO payment_items (payment_id, id_number, year, personal, subsidy,
+                                   assistance, late_surcharge, category, coverage_start,
+                                   coverage_end)
+        SELECT a.pid, a.id_number, a.year, a.due - a.subsidy, a.subsidy, 0, a.surcharge,
+               a.category, a.cov_start, a.cov_end
+          FROM acc a JOIN pay ON pay.id = a.pid)
+    SELECT coalesce(array_agg(a.i), '{}') INTO raced FROM acc a
+     WHERE NOT EXISTS (SELECT 1 FROM enr WHERE enr.payment_id = a.pid);
+    RETURN QUERY
+        SELECT x.i, CASE WHEN x.i = ANY (raced) THEN 'already_paid' ELSE x.outcome END,
+               CASE WHEN x.i = ANY (raced) THEN NULL ELSE x.detail END
+          FROM unnest(v) x WHERE x.outcome <> 'ok' OR x.i = ANY (raced)
+         ORDER BY x.i;
+END $$;
+
+CREATE FUNCTION public.tax_resolve_batch(v public.tax_verdict[]) RETURNS SETOF public.tax_verdict
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    WITH keyed AS (
+        SELECT x.*, first_value(x.i) OVER (PARTITION BY x.channel, x.voucher
+                                           ORDER BY x.i) AS owner
+          FROM unnest(v) x),
+    owners AS (
+        SELECT k.*, CASE WHEN k.outcome = 'ok' AND k.i <> first_value(k.i) OVER (
+                              PARTITION BY k.outcome = 'ok', k.id_number, k.year
+                              ORDER BY k.i)
+                         THEN first_value(k.i) OVER (
+                              PARTITION BY k.outcome = 'ok', k.id_number, k.year
+                              ORDER BY k.i) END AS payer
+          FROM keyed k WHERE k.i = k.owner),
+    judged AS (
+        SELECT o.i, o.voucher, o.id_number, o.year, o.tier, o.amount, o.paid_at, o.channel,
+               CASE WHEN o.payer IS NOT NULL THEN 'already_paid_line' ELSE o.outcome END
+                   AS outcome,
+               CASE WHEN o.payer IS NOT NULL THEN o.payer::text ELSE o.detail END AS detail,
+               o.due, o.subsidy, o.surcharge, o.category, o.cov_start, o.cov_end
+          FROM owners o)
+    SELECT j.* FROM judged j
+    UNION ALL
+    SELECT k.i, k.voucher, k.id_number, k.year, k.tier, k.amount, k.paid_at, k.channel,
+           CASE WHEN k.outcome IN ('duplicate', 'key_conflict') THEN k.outcome
+                WHEN (k.id_number, k.year, k.tier, k.amount, k.paid_at)
+                     IS DISTINCT FROM (j.id_number, j.year, j.tier, j.amount, j.paid_at)
+                     THEN 'key_conflict_line'
+                WHEN j.outcome = 'ok' THEN 'duplicate_line'
+                ELSE j.outcome END,
+           CASE WHEN k.outcome IN ('duplicate', 'key_conflict') THEN k.detail
+                WHEN (k.id_number, k.year, k.tier, k.amount, k.paid_at)
+                     IS DISTINCT FROM (j.id_number, j.year, j.tier, j.amount, j.paid_at)
+                     OR j.outcome = 'ok' THEN j.i::text
+                ELSE j.detail END,
+           k.due, k.subsidy, k.surcharge, k.category, k.cov_start, k.cov_end
+      FROM keyed k JOIN judged j ON j.i = k.owner
+     WHERE k.i <> k.owner
+$$;
+
+CREATE FUNCTION public.tax_voucher_differences(d date, p_scope text, p_vouchers text[], p_amounts bigint[]) RETURNS TABLE(voucher text, difference text, ours bigint, theirs bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH ours AS (
+        SELECT p.external_id AS voucher, p.amount FROM payments_of_day(d, p_scope) p
+         WHERE p.tax_detail OR p.channel IN ('tax_online', 'tax_hall')),
+    theirs AS (
+        SELECT t.voucher, t.amount FROM unnest(p_vouchers, p_amounts) AS t(voucher, amount))
+    SELECT coalesce(o.voucher, t.voucher),
+           CASE WHEN o.voucher IS NULL THEN 'missing_here'
+                WHEN t.voucher IS NULL THEN 'missing_there'
+                ELSE 'amount_differs' END,
+           o.amount, t.amount
+      FROM ours o FULL JOIN theirs t ON t.voucher = o.voucher
+     WHERE o.voucher IS NULL OR t.voucher IS NULL OR o.amount <> t.amount
+     ORDER BY 1, 2
+$$;
 
 CREATE TABLE public.api_tokens (
     id bigint NOT NULL,
@@ -484,6 +774,31 @@ CREATE TABLE public.categories (
     CONSTRAINT categories_code_check CHECK ((code ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
     CONSTRAINT categories_department_check CHECK ((length(department) <= 100)),
     CONSTRAINT categories_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100)))
+);
+
+CREATE TABLE public.deposit_items (
+    deposit_id bigint NOT NULL,
+    payment_id bigint NOT NULL
+);
+
+CREATE TABLE public.deposits (
+    id bigint NOT NULL,
+    token_id bigint NOT NULL,
+    deposited_at timestamp with time zone NOT NULL,
+    bank_ref text NOT NULL,
+    amount bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deposits_amount_check CHECK ((amount > 0)),
+    CONSTRAINT deposits_bank_ref_check CHECK (((length(bank_ref) >= 1) AND (length(bank_ref) <= 64)))
+);
+
+ALTER TABLE public.deposits ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.deposits_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 CREATE TABLE public.enrolments (
@@ -720,6 +1035,12 @@ ALTER TABLE ONLY public.audit_log
 ALTER TABLE ONLY public.categories
     ADD CONSTRAINT categories_pkey PRIMARY KEY (code);
 
+ALTER TABLE ONLY public.deposit_items
+    ADD CONSTRAINT deposit_items_payment_id_key UNIQUE (payment_id);
+
+ALTER TABLE ONLY public.deposits
+    ADD CONSTRAINT deposits_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.enrolments
     ADD CONSTRAINT enrolments_pkey PRIMARY KEY (id_number, year);
 
@@ -783,6 +1104,8 @@ CREATE INDEX households_region_idx ON public.households USING btree (region_code
 
 CREATE INDEX payment_items_person_idx ON public.payment_items USING btree (id_number, year);
 
+CREATE INDEX payments_cash_idx ON public.payments USING btree (paid_at) WHERE (channel = 'cash'::text);
+
 CREATE INDEX payments_paid_at_idx ON public.payments USING btree (paid_at);
 
 CREATE INDEX regions_parent_idx ON public.regions USING btree (parent_code);
@@ -802,6 +1125,8 @@ CREATE TRIGGER api_tokens_audit AFTER INSERT OR DELETE OR UPDATE ON public.api_t
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_append_only();
 
 CREATE TRIGGER categories_audit AFTER INSERT OR DELETE OR UPDATE ON public.categories FOR EACH ROW EXECUTE FUNCTION public.audit_row('code');
+
+CREATE TRIGGER deposits_audit AFTER INSERT OR DELETE OR UPDATE ON public.deposits FOR EACH ROW EXECUTE FUNCTION public.audit_row('id');
 
 CREATE TRIGGER exemptions_audit AFTER INSERT OR DELETE OR UPDATE ON public.exemptions FOR EACH ROW EXECUTE FUNCTION public.audit_row('id_number');
 
@@ -825,6 +1150,12 @@ CREATE TRIGGER years_audit AFTER INSERT OR DELETE OR UPDATE ON public.years FOR 
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_region_code_fkey FOREIGN KEY (region_code) REFERENCES public.regions(code);
+
+ALTER TABLE ONLY public.deposit_items
+    ADD CONSTRAINT deposit_items_deposit_id_fkey FOREIGN KEY (deposit_id) REFERENCES public.deposits(id);
+
+ALTER TABLE ONLY public.deposit_items
+    ADD CONSTRAINT deposit_items_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id);
 
 ALTER TABLE ONLY public.enrolments
     ADD CONSTRAINT enrolments_id_number_fkey FOREIGN KEY (id_number) REFERENCES public.residents(id_number) ON UPDATE CASCADE;

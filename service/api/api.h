@@ -52,6 +52,9 @@ void handle_order_get(request *rq);
 void handle_callback_wechatpay(request *rq);
 void handle_callback_alipay(request *rq);
 
+void handle_deposit_create(request *rq);
+void handle_undeposited_report(request *rq);
+
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);
 

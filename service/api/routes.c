@@ -81,6 +81,11 @@ const route api_routes[] = {
      BODY_RAW, true},
     {"POST", "/v1/callbacks/alipay", handle_callback_alipay, PUBLIC, BODY_RAW,
      true},
+    /* cash collectors: same-day deposits */
+    {"POST", "/v1/deposits", handle_deposit_create,
+     ROLE_ADMIN | ROLE_COUNTY | ROLE_COLLECTOR, BODY_JSON, true},
+    {"GET", "/v1/deposits/undeposited", handle_undeposited_report, COLLECT,
+     BODY_NONE, true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

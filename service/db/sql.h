@@ -338,6 +338,35 @@ db_status db_record_anomaly(db_conn *c, const char *channel,
                             const char *kind, int64_t amount,
                             const char *detail, const char *notification);
 
+/* ---- cash deposits ---- */
+extern const db_stmt db_deposit_statements[];
+
+typedef struct {
+    char outcome[24]; /* see deposit() in migrations/008_deposits.sql */
+    int64_t deposit_id, amount;
+    char detail[24];
+} db_deposit_result;
+
+/* owner: the collector's token id, or -1 to allow any payment. */
+db_status db_deposit(db_conn *c, int64_t token_id, int64_t owner,
+                     const char *deposited_at, const char *bank_ref,
+                     const int64_t *payment_ids, size_t n,
+                     db_deposit_result *out);
+
+/* One row of the 当日存 report: cash a collector took in a village on a
+ * day and had not deposited by that day's end. */
+typedef struct {
+    int64_t token_id;
+    char collector[NAME_MAX_BYTES]; /* the token's name */
+    char region_code[CODE_MAX_BYTES], region_name[NAME_MAX_BYTES];
+    int64_t count, amount;
+} db_undeposited;
+
+typedef void (*db_undeposited_fn)(void *cls, const db_undeposited *row);
+/* day: YYYY-MM-DD (Asia/Shanghai); region: only villages under it. */
+db_status db_undeposited_report(db_conn *c, const char *day, const char *region,
+                                db_undeposited_fn fn, void *cls);
+
 /* A text[] literal of the strings (quoted); the caller frees it. */
 char *db_text_array(const char *const *items, size_t n);
 

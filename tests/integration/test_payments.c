@@ -379,6 +379,69 @@ START_TEST(collectors_record_cash_inside_their_region_only)
 }
 END_TEST
 
+static long report_count(const char *token, long *amount)
+{
+    http_reply r =
+        http("GET", "/v1/deposits/undeposited?date=2025-10-07&region=" TWN_B,
+             token, NULL, NULL);
+    expect(&r, 200);
+    json_t *total = json_object_get(r.json, "total");
+    long n = jint(total, "count");
+    *amount = jint(total, "amount");
+    http_reply_free(&r);
+    return n;
+}
+
+START_TEST(cash_not_deposited_the_same_day_is_reported)
+{
+    setup_once();
+    long collector_id;
+    char *collector = make_token("collector", TWN_B, &collector_id);
+    char *other = make_token("collector", TWN_B, NULL);
+    long pid[2];
+    for (int i = 0; i < 2; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "DEP-%d", i);
+        http_reply r =
+            pay(collector, one(13 + i), 35000, "cash", key,
+                i ? "2025-10-07T18:00:00+08:00" : "2025-10-07T08:00:00+08:00");
+        expect(&r, 201);
+        pid[i] = jint(r.json, "payment_id");
+        http_reply_free(&r);
+    }
+    long amount;
+    ck_assert_int_eq(report_count(collector, &amount), 2);
+    ck_assert_int_eq(amount, 70000);
+    char body[256];
+    /* the morning's cash is deposited that afternoon; the evening's next day */
+    snprintf(body, sizeof body,
+             "{\"deposited_at\":\"2025-10-07T16:00:00+08:00\","
+             "\"bank_ref\":\"BK-1\",\"payment_ids\":[%ld]}",
+             pid[0]);
+    http_reply r = http_json("POST", "/v1/deposits", other, body);
+    expect(&r, 403); /* not the collector who took it */
+    http_reply_free(&r);
+    r = http_json("POST", "/v1/deposits", collector, body);
+    expect(&r, 201);
+    ck_assert_int_eq(jint(r.json, "amount"), 35000);
+    http_reply_free(&r);
+    r = http_json("POST", "/v1/deposits", collector, body);
+    expect(&r, 409);
+    http_reply_free(&r);
+    snprintf(body, sizeof body,
+             "{\"deposited_at\":\"2025-10-08T09:00:00+08:00\","
+             "\"bank_ref\":\"BK-2\",\"payment_ids\":[%ld]}",
+             pid[1]);
+    r = http_json("POST", "/v1/deposits", collector, body);
+    expect(&r, 201);
+    http_reply_free(&r);
+    ck_assert_int_eq(report_count(collector, &amount), 1);
+    ck_assert_int_eq(amount, 35000);
+    free(collector);
+    free(other);
+}
+END_TEST
+
 Suite *payments_suite(void)
 {
     Suite *s = suite_create("payments");
@@ -392,6 +455,7 @@ Suite *payments_suite(void)
     tcase_add_test(t, sixteen_parallel_copies_record_one_payment);
     tcase_add_test(t, sixteen_parallel_payers_of_one_person_record_one);
     tcase_add_test(t, collectors_record_cash_inside_their_region_only);
+    tcase_add_test(t, cash_not_deposited_the_same_day_is_reported);
     suite_add_tcase(s, t);
     return s;
 }

@@ -86,6 +86,18 @@ FROM (VALUES
 LATERAL (VALUES (1, tier1), (2, tier2)) AS t(tier, subsidy)
 WHERE subsidy IS NOT NULL;
 
+-- the campaign running now (autumn 2026 for insurance year 2027), with
+-- seed 004's rates, so that orders and payments can be tried today
+INSERT INTO years (year, collection_start, collection_end, full_year_until,
+                   next_month_until, waiting_days, no_fiscal_subsidy_from,
+                   coverage_end)
+VALUES (2027, '2026-09-01', '2026-12-31', '2026-12-31', '2027-02-28', 90,
+        '2027-07-01', '2027-12-31');
+INSERT INTO year_tiers (year, tier, contribution, fiscal_subsidy)
+SELECT 2027, tier, contribution, fiscal_subsidy FROM year_tiers WHERE year = 2023;
+INSERT INTO year_subsidies (year, category, tier, subsidy)
+SELECT 2027, category, tier, subsidy FROM year_subsidies WHERE year = 2023;
+
 -- 372 households, four per village, one to five members each
 INSERT INTO households (household_no, region_code, attribute)
 SELECT v.code || lpad(h::text, 4, '0'), v.code,

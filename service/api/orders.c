@@ -61,9 +61,10 @@ static void expiry(time_t now, char out[32])
     time_t day_end = ((now + 8 * 3600) / 86400 + 1) * 86400 - 8 * 3600 - 1;
     time_t at =
         now + ORDER_LIFETIME_S < day_end ? now + ORDER_LIFETIME_S : day_end;
+    time_t bj = at + 8 * 3600; /* shown on the campaign's clock */
     struct tm tm;
-    gmtime_r(&at, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gmtime_r(&bj, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
 static outcome ids_or_reply(request *rq, json_t *arr, char (*ids)[ID_BYTES],

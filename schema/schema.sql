@@ -129,22 +129,10 @@ CREATE FUNCTION public.due_lines(p_year integer, p_tier integer, d date, ids tex
     LANGUAGE sql STABLE
     AS $$
     SELECT ARRAY(
-    SELECT ROW(x, t.contribution + s.surcharge,
-               least(coalesce(b.subsidy, 0), t.contribution + s.surcharge), s.surcharge,
-               CASE WHEN coalesce(b.subsidy, 0) > 0 THEN b.category END)::pay_line
-      FROM unnest(ids) AS x
+    SELECT l FROM unnest(ids) AS x
       JOIN years y ON y.year = p_year
       JOIN year_tiers t ON t.year = p_year AND t.tier = p_tier
-      CROSS JOIN LATERAL (SELECT CASE WHEN d >= y.no_fiscal_subsidy_from
-                                       AND y.late_pays_fiscal_share
-                                      THEN t.fiscal_subsidy ELSE 0 END AS surcharge) AS s
-      LEFT JOIN LATERAL (
-          SELECT ys.category, ys.subsidy FROM resident_categories rc
-            JOIN year_subsidies ys ON ys.year = p_year AND ys.tier = p_tier
-                                  AND ys.category = rc.category AND ys.subsidy > 0
-           WHERE rc.id_number = x AND rc.valid_from <= d
-             AND (rc.valid_to IS NULL OR rc.valid_to >= d)
-           ORDER BY ys.subsidy DESC, ys.category LIMIT 1) AS b ON true
+     CROSS JOIN LATERAL person_due(y, t, d, x) AS l
      ORDER BY x)
 $$;
 
@@ -473,6 +461,33 @@ CREATE FUNCTION public.people_problems(p_year integer, ids text[], p_scope text)
         OR (p_scope IS NOT NULL AND NOT p_scope = ANY (rg.path))
 $$;
 
+CREATE TABLE public.year_tiers (
+    year integer NOT NULL,
+    tier smallint NOT NULL,
+    contribution bigint NOT NULL,
+    fiscal_subsidy bigint NOT NULL,
+    CONSTRAINT year_tiers_contribution_check CHECK ((contribution >= 0)),
+    CONSTRAINT year_tiers_fiscal_subsidy_check CHECK ((fiscal_subsidy >= 0)),
+    CONSTRAINT year_tiers_tier_check CHECK (((tier >= 1) AND (tier <= 9)))
+);
+
+CREATE FUNCTION public.person_due(y public.years, t public.year_tiers, d date, x text) RETURNS SETOF public.pay_line
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT x, t.contribution + s.surcharge,
+           least(coalesce(b.subsidy, 0), t.contribution + s.surcharge), s.surcharge,
+           CASE WHEN coalesce(b.subsidy, 0) > 0 THEN b.category END
+      FROM (SELECT CASE WHEN d >= y.no_fiscal_subsidy_from AND y.late_pays_fiscal_share
+                        THEN t.fiscal_subsidy ELSE 0 END AS surcharge) AS s
+      LEFT JOIN LATERAL (
+          SELECT ys.category, ys.subsidy FROM resident_categories rc
+            JOIN year_subsidies ys ON ys.year = t.year AND ys.tier = t.tier
+                                  AND ys.category = rc.category AND ys.subsidy > 0
+           WHERE rc.id_number = x AND rc.valid_from <= d
+             AND (rc.valid_to IS NULL OR rc.valid_to >= d)
+           ORDER BY ys.subsidy DESC, ys.category LIMIT 1) AS b ON true
+$$;
+
 CREATE FUNCTION public.record_anomaly(p_channel text, p_external_id text, p_out_trade_no text, p_kind text, p_amount bigint, p_detail text, p_notification jsonb) RETURNS void
     LANGUAGE sql
     AS $$
@@ -482,6 +497,40 @@ CREATE FUNCTION public.record_anomaly(p_channel text, p_external_id text, p_out_
             p_notification)
     ON CONFLICT (channel, external_id, kind) DO NOTHING
 $$;
+
+CREATE FUNCTION public.register_enrolments(p_year integer, p_tier integer, p_household text, p_ids text[], p_scope text) RETURNS TABLE(outcome text, count bigint, detail text)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+DECLARE
+    ids text[];
+    bad text;
+    n   bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM years y WHERE y.year = p_year) THEN
+        RETURN QUERY SELECT 'no_year', 0::bigint, NULL::text;
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM year_tiers t WHERE t.year = p_year AND t.tier = p_tier) THEN
+        RETURN QUERY SELECT 'no_tier', 0::bigint, NULL::text;
+        RETURN;
+    END IF;
+    ids := payable_people(p_year, p_household, p_ids);
+    IF ids IS NULL THEN
+        RETURN QUERY SELECT 'empty', 0::bigint, NULL::text;
+        RETURN;
+    END IF;
+    bad := people_problem(p_year, ids, p_scope);
+    IF bad IS NOT NULL THEN
+        RETURN QUERY SELECT split_part(bad, ':', 2), 0::bigint, split_part(bad, ':', 1);
+        RETURN;
+    END IF;
+    INSERT INTO enrolments (id_number, year, tier, status)
+    SELECT x, p_year, p_tier, 'registered' FROM unnest(ids) AS x
+    ON CONFLICT (id_number, year) DO NOTHING;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN QUERY SELECT 'registered', n, (cardinality(ids) - n)::text;
+END $$;
 
 CREATE FUNCTION public.reverse_payment(p_id bigint, p_reason text, p_note text, p_scope text) RETURNS text
     LANGUAGE plpgsql
@@ -514,55 +563,44 @@ END $$;
 CREATE FUNCTION public.tax_judge_lines(p_i integer[], p_voucher text[], p_id text[], p_year integer[], p_tier integer[], p_amount bigint[], p_paid_at timestamp with time zone[], p_channel text[], p_scope text) RETURNS SETOF public.tax_verdict
     LANGUAGE sql STABLE
     AS $$
-    WITH src AS (
-        SELECT s.*, (s.paid_at AT TIME ZONE 'Asia/Shanghai')::date AS d
-          FROM unnest(p_i, p_voucher, p_id, p_year, p_tier, p_amount, p_paid_at, p_channel)
-               AS s(i, voucher, id_number, year, tier, amount, paid_at, channel)),
-    problems AS (
-        SELECT g.year, pp.id_number, pp.problem
-          FROM (SELECT s.year, array_agg(DISTINCT s.id_number) AS ids FROM src s
-                 GROUP BY s.year) g
-         CROSS JOIN LATERAL people_problems(g.year, g.ids, p_scope) pp),
-    dues AS (
-        SELECT g.year, g.tier, g.d, l.*
-          FROM (SELECT s.year, s.tier, s.d, array_agg(DISTINCT s.id_number) AS ids
-                  FROM src s GROUP BY s.year, s.tier, s.d) g
-         CROSS JOIN LATERAL unnest(due_lines(g.year, g.tier, g.d, g.ids)) l)
     SELECT j.i, j.voucher, j.id_number, j.year, j.tier, j.amount, j.paid_at, j.channel,
            j.outcome,
            CASE WHEN j.outcome IN ('duplicate', 'key_conflict') THEN j.old_id::text
                 WHEN j.outcome = 'amount_mismatch' THEN (j.due - j.subsidy)::text END,
            j.due, j.subsidy, j.surcharge, j.category, j.cov_start, j.cov_end
       FROM (
-    SELECT s.i, s.voucher, s.id_number, s.year, s.tier, s.amount, s.paid_at, s.channel,
-           CASE WHEN old.id IS NOT NULL THEN
-                     CASE WHEN old.same THEN 'duplicate' ELSE 'key_conflict' END
-                WHEN y.year IS NULL THEN 'no_year'
-                WHEN t.tier IS NULL THEN 'no_tier'
-                WHEN pr.problem IS NOT NULL THEN pr.problem
-                WHEN c.start > y.coverage_end THEN 'too_late'
-                WHEN dl.due - dl.subsidy <> s.amount THEN 'amount_mismatch'
-                WHEN paid.yes THEN 'already_paid'
-                ELSE 'ok' END AS outcome,
-           old.id AS old_id, dl.due, dl.subsidy, dl.surcharge, dl.category,
-           c.start AS cov_start, y.coverage_end AS cov_end
-      FROM src s
-      LEFT JOIN years y ON y.year = s.year
-      LEFT JOIN year_tiers t ON t.year = s.year AND t.tier = s.tier
-      LEFT JOIN problems pr ON pr.year = s.year AND pr.id_number = s.id_number
-      LEFT JOIN dues dl ON dl.year = s.year AND dl.tier = s.tier AND dl.d = s.d
-                       AND dl.id_number = s.id_number
-      LEFT JOIN LATERAL (
-          SELECT p.id, p.year = s.year AND p.tier = s.tier AND p.amount = s.amount
-                       AND p.paid_at = s.paid_at
-                       AND ARRAY(SELECT it.id_number FROM payment_items it
-                                  WHERE it.payment_id = p.id) = ARRAY[s.id_number] AS same
-            FROM payments p
-           WHERE p.channel = s.channel AND p.external_id = s.voucher) old ON true
-      CROSS JOIN LATERAL (SELECT coverage_start(y, s.d) AS start) c
-      CROSS JOIN LATERAL (SELECT EXISTS (
-          SELECT 1 FROM enrolments e WHERE e.id_number = s.id_number
-             AND e.year = s.year AND e.status = 'paid') AS yes) paid) j
+        SELECT s.*,
+               CASE WHEN old.id IS NOT NULL THEN
+                         CASE WHEN old.same THEN 'duplicate' ELSE 'key_conflict' END
+                    WHEN y.year IS NULL THEN 'no_year'
+                    WHEN t.tier IS NULL THEN 'no_tier'
+                    WHEN pr.problem IS NOT NULL THEN pr.problem
+                    WHEN c.start > y.coverage_end THEN 'too_late'
+                    WHEN dl.due - dl.subsidy <> s.amount THEN 'amount_mismatch'
+                    WHEN paid.yes THEN 'already_paid'
+                    ELSE 'ok' END AS outcome,
+               old.id AS old_id, dl.due, dl.subsidy, dl.surcharge, dl.category,
+               c.start AS cov_start, y.coverage_end AS cov_end
+          FROM (SELECT u.*, (u.paid_at AT TIME ZONE 'Asia/Shanghai')::date AS d
+                  FROM unnest(p_i, p_voucher, p_id, p_year, p_tier, p_amount, p_paid_at,
+                              p_channel)
+                       AS u(i, voucher, id_number, year, tier, amount, paid_at, channel)) s
+          LEFT JOIN years y ON y.year = s.year
+          LEFT JOIN year_tiers t ON t.year = s.year AND t.tier = s.tier
+          LEFT JOIN LATERAL people_problems(s.year, ARRAY[s.id_number], p_scope) pr ON true
+          LEFT JOIN LATERAL person_due(y, t, s.d, s.id_number) dl ON true
+          LEFT JOIN LATERAL (
+              SELECT p.id, p.year = s.year AND p.tier = s.tier AND p.amount = s.amount
+                           AND p.paid_at = s.paid_at
+                           AND ARRAY(SELECT it.id_number FROM payment_items it
+                                      WHERE it.payment_id = p.id) = ARRAY[s.id_number]
+                           AS same
+                FROM payments p
+               WHERE p.channel = s.channel AND p.external_id = s.voucher) old ON true
+          CROSS JOIN LATERAL (SELECT coverage_start(y, s.d) AS start) c
+          CROSS JOIN LATERAL (SELECT EXISTS (
+              SELECT 1 FROM enrolments e WHERE e.id_number = s.id_number
+                 AND e.year = s.year AND e.status = 'paid') AS yes) paid) j
 $$;
 
 CREATE FUNCTION public.tax_payables(p_year integer, p_household text, p_id text, d date) RETURNS TABLE(outcome text, tier integer, id_number text, self_pay bigint, subsidy bigint, category text)
@@ -665,41 +703,41 @@ CREATE FUNCTION public.tax_resolve_batch(v public.tax_verdict[]) RETURNS SETOF p
     LANGUAGE sql IMMUTABLE
     AS $$
     WITH keyed AS (
-        SELECT x.*, first_value(x.i) OVER (PARTITION BY x.channel, x.voucher
-                                           ORDER BY x.i) AS owner
-          FROM unnest(v) x),
-    owners AS (
-        SELECT k.*, CASE WHEN k.outcome = 'ok' AND k.i <> first_value(k.i) OVER (
-                              PARTITION BY k.outcome = 'ok', k.id_number, k.year
-                              ORDER BY k.i)
-                         THEN first_value(k.i) OVER (
-                              PARTITION BY k.outcome = 'ok', k.id_number, k.year
-                              ORDER BY k.i) END AS payer
-          FROM keyed k WHERE k.i = k.owner),
-    judged AS (
-        SELECT o.i, o.voucher, o.id_number, o.year, o.tier, o.amount, o.paid_at, o.channel,
-               CASE WHEN o.payer IS NOT NULL THEN 'already_paid_line' ELSE o.outcome END
-                   AS outcome,
-               CASE WHEN o.payer IS NOT NULL THEN o.payer::text ELSE o.detail END AS detail,
-               o.due, o.subsidy, o.surcharge, o.category, o.cov_start, o.cov_end
-          FROM owners o)
-    SELECT j.* FROM judged j
-    UNION ALL
-    SELECT k.i, k.voucher, k.id_number, k.year, k.tier, k.amount, k.paid_at, k.channel,
-           CASE WHEN k.outcome IN ('duplicate', 'key_conflict') THEN k.outcome
-                WHEN (k.id_number, k.year, k.tier, k.amount, k.paid_at)
-                     IS DISTINCT FROM (j.id_number, j.year, j.tier, j.amount, j.paid_at)
-                     THEN 'key_conflict_line'
-                WHEN j.outcome = 'ok' THEN 'duplicate_line'
-                ELSE j.outcome END,
-           CASE WHEN k.outcome IN ('duplicate', 'key_conflict') THEN k.detail
-                WHEN (k.id_number, k.year, k.tier, k.amount, k.paid_at)
-                     IS DISTINCT FROM (j.id_number, j.year, j.tier, j.amount, j.paid_at)
-                     OR j.outcome = 'ok' THEN j.i::text
-                ELSE j.detail END,
-           k.due, k.subsidy, k.surcharge, k.category, k.cov_start, k.cov_end
-      FROM keyed k JOIN judged j ON j.i = k.owner
-     WHERE k.i <> k.owner
+        SELECT x.*, x.i = first_value(x.i) OVER k AS owns,
+               concat_ws('|', x.id_number, x.year, x.tier, x.amount, x.paid_at) AS content
+          FROM unnest(v) x
+        WINDOW k AS (PARTITION BY x.channel, x.voucher ORDER BY x.i)),
+    owned AS (
+        SELECT k.*, CASE WHEN k.owns AND k.outcome = 'ok' THEN first_value(k.i) OVER p END
+                    AS payer
+          FROM keyed k
+        WINDOW p AS (PARTITION BY k.owns AND k.outcome = 'ok', k.id_number, k.year
+                     ORDER BY k.i)),
+    settled AS (
+        SELECT o.*, CASE WHEN o.payer <> o.i THEN 'already_paid_line' ELSE o.outcome END
+                    AS own_outcome,
+               CASE WHEN o.payer <> o.i THEN o.payer::text ELSE o.detail END AS own_detail
+          FROM owned o),
+    compared AS (
+        SELECT s.*, first_value(s.i) OVER k AS first_i,
+               first_value(s.own_outcome) OVER k AS first_outcome,
+               first_value(s.own_detail) OVER k AS first_detail,
+               first_value(s.content) OVER k AS first_content
+          FROM settled s
+        WINDOW k AS (PARTITION BY s.channel, s.voucher ORDER BY s.i))
+    SELECT c.i, c.voucher, c.id_number, c.year, c.tier, c.amount, c.paid_at, c.channel,
+           CASE WHEN c.owns THEN c.own_outcome
+                WHEN c.outcome IN ('duplicate', 'key_conflict') THEN c.outcome
+                WHEN c.content <> c.first_content THEN 'key_conflict_line'
+                WHEN c.first_outcome = 'ok' THEN 'duplicate_line'
+                ELSE c.first_outcome END,
+           CASE WHEN c.owns THEN c.own_detail
+                WHEN c.outcome IN ('duplicate', 'key_conflict') THEN c.detail
+                WHEN c.content <> c.first_content OR c.first_outcome = 'ok'
+                     THEN c.first_i::text
+                ELSE c.first_detail END,
+           c.due, c.subsidy, c.surcharge, c.category, c.cov_start, c.cov_end
+      FROM compared c
 $$;
 
 CREATE FUNCTION public.tax_voucher_differences(d date, p_scope text, p_vouchers text[], p_amounts bigint[]) RETURNS TABLE(voucher text, difference text, ours bigint, theirs bigint)
@@ -1011,16 +1049,6 @@ CREATE TABLE public.year_subsidies (
     category text NOT NULL,
     subsidy bigint NOT NULL,
     CONSTRAINT year_subsidies_subsidy_check CHECK ((subsidy >= 0))
-);
-
-CREATE TABLE public.year_tiers (
-    year integer NOT NULL,
-    tier smallint NOT NULL,
-    contribution bigint NOT NULL,
-    fiscal_subsidy bigint NOT NULL,
-    CONSTRAINT year_tiers_contribution_check CHECK ((contribution >= 0)),
-    CONSTRAINT year_tiers_fiscal_subsidy_check CHECK ((fiscal_subsidy >= 0)),
-    CONSTRAINT year_tiers_tier_check CHECK (((tier >= 1) AND (tier <= 9)))
 );
 
 ALTER TABLE ONLY public.api_tokens

@@ -46,6 +46,7 @@ void handle_exemption_reject(request *rq);
 void handle_payment_create(request *rq);
 void handle_payment_get(request *rq);
 void handle_payment_reverse(request *rq);
+void handle_enrolment_register(request *rq);
 
 void handle_order_create(request *rq);
 void handle_order_get(request *rq);

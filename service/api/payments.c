@@ -346,3 +346,58 @@ void handle_payment_reverse(request *rq)
     else
         handle_payment_get(rq);
 }
+
+typedef struct {
+    char household_no[HOUSEHOLD_NO_BYTES];
+    int64_t year, tier;
+} enrol_fields;
+
+static const jspec enrol_spec[] = {
+    {"household_no", JS_STRING, false, offsetof(enrol_fields, household_no),
+     HOUSEHOLD_NO_BYTES, 1, 40, JSPEC_NO_FLAG},
+    {"year", JS_INT, true, offsetof(enrol_fields, year), 0, 2000, 2100,
+     JSPEC_NO_FLAG},
+    {"tier", JS_INT, true, offsetof(enrol_fields, tier), 0, 1, 9,
+     JSPEC_NO_FLAG},
+    JSPEC_END,
+};
+
+/* POST /v1/enrolments: registered ahead of payment (a household that
+ * registers for the year); existing enrolments, paid or not, are kept. */
+void handle_enrolment_register(request *rq)
+{
+    enrol_fields f = {0};
+    pay_request p;
+    memset(&p, 0, sizeof p);
+    if (jspec_parse_or_reply(rq, rq->json, "", enrol_spec, &f) != OUT_CONTINUE)
+        return;
+    json_t *ids = json_object_get(rq->json, "id_numbers");
+    bool has_ids = ids && !json_is_null(ids);
+    if (has_ids == (f.household_no[0] != '\0')) {
+        reply_error(rq, 422, "validation_failed", "household_no",
+                    "give either household_no or id_numbers");
+        return;
+    }
+    if (has_ids && ids_or_reply(rq, ids, &p) != OUT_CONTINUE)
+        return;
+    char outcome[24], detail[ID_BYTES];
+    int64_t count = 0;
+    db_status st = db_register_enrolments(
+        rq->db, (int)f.year, (int)f.tier, has_ids ? NULL : f.household_no,
+        p.id_ptrs, p.nids, rq->who.region[0] ? rq->who.region : NULL, outcome,
+        &count, detail);
+    if (st != DB_OK)
+        reply_db_error(rq, st);
+    else if (!strcmp(outcome, "registered"))
+        reply_json(rq, 200,
+                   json_pack("{s:i,s:i,s:I,s:I}", "year", (int)f.year, "tier",
+                             (int)f.tier, "registered", (json_int_t)count,
+                             "already", (json_int_t)atoll(detail)));
+    else {
+        db_pay_out o;
+        memset(&o, 0, sizeof o);
+        snprintf(o.outcome, sizeof o.outcome, "%s", outcome);
+        snprintf(o.id_number, sizeof o.id_number, "%s", detail);
+        reply_refusal(rq, &o);
+    }
+}

@@ -86,6 +86,8 @@ const route api_routes[] = {
      ROLE_ADMIN | ROLE_COUNTY | ROLE_COLLECTOR, BODY_JSON, true},
     {"GET", "/v1/deposits/undeposited", handle_undeposited_report, COLLECT,
      BODY_NONE, true},
+    {"POST", "/v1/enrolments", handle_enrolment_register, REGISTER, BODY_JSON,
+     true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

@@ -32,6 +32,9 @@ const db_stmt db_payment_statements[] = {
      "SELECT " ITEM_COLS " FROM payment_items WHERE payment_id = $1 "
      "ORDER BY id_number"},
     {"payment_reverse", "SELECT reverse_payment($1, $2, $3, $4)"},
+    {"register_enrolments",
+     "SELECT outcome, count, detail FROM register_enrolments($1, $2, $3, "
+     "$4::text[], $5)"},
     {NULL, NULL},
 };
 
@@ -185,6 +188,29 @@ db_status db_payment_reverse(db_conn *c, int64_t id, const char *reason,
     if (st != DB_OK)
         return st;
     db_copy_field(outcome, 24, r, 0, 0);
+    PQclear(r);
+    return DB_OK;
+}
+
+db_status db_register_enrolments(db_conn *c, int year, int tier,
+                                 const char *household_no,
+                                 const char *const *ids, size_t nids,
+                                 const char *scope, char outcome[24],
+                                 int64_t *count, char detail[ID_BYTES])
+{
+    char y[16], t[16];
+    snprintf(y, sizeof y, "%d", year);
+    snprintf(t, sizeof t, "%d", tier);
+    char *arr = household_no ? NULL : db_text_array(ids, nids);
+    const char *p[] = {y, t, household_no, arr, scope};
+    PGresult *r;
+    db_status st = db_exec(c, "register_enrolments", 5, p, &r);
+    free(arr);
+    if (st != DB_OK)
+        return st;
+    db_copy_field(outcome, 24, r, 0, 0);
+    *count = num(r, 0, 1);
+    db_copy_field(detail, ID_BYTES, r, 0, 2);
     PQclear(r);
     return DB_OK;
 }

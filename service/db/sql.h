@@ -338,6 +338,14 @@ db_status db_record_anomaly(db_conn *c, const char *channel,
                             const char *kind, int64_t amount,
                             const char *detail, const char *notification);
 
+/* ---- enrolments ahead of payment ---- */
+/* outcome as in register_enrolments() (migrations/009_enrolments.sql). */
+db_status db_register_enrolments(db_conn *c, int year, int tier,
+                                 const char *household_no,
+                                 const char *const *ids, size_t nids,
+                                 const char *scope, char outcome[24],
+                                 int64_t *count, char detail[ID_BYTES]);
+
 /* ---- cash deposits ---- */
 extern const db_stmt db_deposit_statements[];
 

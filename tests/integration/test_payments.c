@@ -132,6 +132,27 @@ static long count_sql(const char *sql)
     return n;
 }
 
+START_TEST(a_household_registers_for_the_year_before_paying)
+{
+    setup_once();
+    const char *body = "{\"household_no\":\"HP-2\",\"year\":2026,\"tier\":1}";
+    http_reply r = http_json("POST", "/v1/enrolments", ADMIN, body);
+    expect(&r, 200);
+    ck_assert_int_eq(jint(r.json, "registered"), 3);
+    http_reply_free(&r);
+    r = http_json("POST", "/v1/enrolments", ADMIN, body);
+    expect(&r, 200);
+    ck_assert_int_eq(jint(r.json, "registered"), 0);
+    ck_assert_int_eq(jint(r.json, "already"), 3);
+    http_reply_free(&r);
+    ck_assert_int_eq(
+        count_sql("SELECT count(*) FROM enrolments e JOIN residents r USING "
+                  "(id_number) WHERE r.household_no = 'HP-2' "
+                  "AND e.status = 'registered'"),
+        3);
+}
+END_TEST
+
 START_TEST(a_payment_is_recorded_once_per_key)
 {
     setup_once();
@@ -174,7 +195,9 @@ START_TEST(a_wrong_amount_is_422_and_records_nothing)
         0);
     char sql[160];
     snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM enrolments WHERE id_number = '%s'", ids[4]);
+             "SELECT count(*) FROM enrolments WHERE id_number = '%s' AND "
+             "status = 'paid'",
+             ids[4]);
     ck_assert_int_eq(count_sql(sql), 0);
 }
 END_TEST
@@ -447,6 +470,7 @@ Suite *payments_suite(void)
     Suite *s = suite_create("payments");
     TCase *t = tcase_create("payments");
     tcase_set_timeout(t, 120);
+    tcase_add_test(t, a_household_registers_for_the_year_before_paying);
     tcase_add_test(t, a_payment_is_recorded_once_per_key);
     tcase_add_test(t, a_wrong_amount_is_422_and_records_nothing);
     tcase_add_test(t, a_household_pays_each_members_self_pay_atomically);

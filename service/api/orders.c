@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { MAX_ORDER_IDS = 50, ORDER_LIFETIME_S = 2 * 3600 };
+enum { ORDER_LIFETIME_S = 2 * 3600 };
 
 typedef struct {
     char household_no[HOUSEHOLD_NO_BYTES];
@@ -67,28 +67,6 @@ static void expiry(time_t now, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
-static outcome ids_or_reply(request *rq, json_t *arr, char (*ids)[ID_BYTES],
-                            const char **ptrs, size_t *n)
-{
-    if (jspec_array_or_reply(rq, arr, "id_numbers", 1, MAX_ORDER_IDS) !=
-        OUT_CONTINUE)
-        return OUT_REPLIED;
-    size_t i;
-    json_t *v;
-    json_array_foreach (arr, i, v) {
-        const char *s = json_string_value(v);
-        if (!s || !*s || strlen(s) >= ID_BYTES) {
-            reply_error(rq, 422, "validation_failed", "id_numbers",
-                        "must hold ID numbers");
-            return OUT_REPLIED;
-        }
-        snprintf(ids[i], ID_BYTES, "%s", s);
-        ptrs[i] = ids[i];
-        *n = i + 1;
-    }
-    return OUT_CONTINUE;
-}
-
 static void reply_refused(request *rq, const db_order_result *o)
 {
     if (!strcmp(o->outcome, "already_paid"))
@@ -115,19 +93,10 @@ static void reply_refused(request *rq, const db_order_result *o)
 void handle_order_create(request *rq)
 {
     order_fields f = {0};
-    char ids[MAX_ORDER_IDS][ID_BYTES];
-    const char *ptrs[MAX_ORDER_IDS];
-    size_t n = 0;
-    if (jspec_parse_or_reply(rq, rq->json, "", order_spec, &f) != OUT_CONTINUE)
-        return;
-    json_t *arr = json_object_get(rq->json, "id_numbers");
-    bool has_ids = arr && !json_is_null(arr);
-    if (has_ids == (f.household_no[0] != '\0')) {
-        reply_error(rq, 422, "validation_failed", "household_no",
-                    "give either household_no or id_numbers");
-        return;
-    }
-    if (has_ids && ids_or_reply(rq, arr, ids, ptrs, &n) != OUT_CONTINUE)
+    id_list people;
+    if (jspec_parse_or_reply(rq, rq->json, "", order_spec, &f) !=
+            OUT_CONTINUE ||
+        people_target_or_reply(rq, f.household_no, &people) != OUT_CONTINUE)
         return;
     if (strcmp(f.channel, "wechat") && strcmp(f.channel, "alipay")) {
         reply_error(rq, 422, "validation_failed", "channel",
@@ -142,10 +111,11 @@ void handle_order_create(request *rq)
     }
     expiry(now, expires);
     db_order_result o;
-    db_status st = db_order_create(
-        rq->db, f.channel, no, (int)f.year, (int)f.tier,
-        has_ids ? NULL : f.household_no, ptrs, n, rq->who.token_id,
-        rq->who.region[0] ? rq->who.region : NULL, expires, &o);
+    db_status st =
+        db_order_create(rq->db, f.channel, no, (int)f.year, (int)f.tier,
+                        people.n ? NULL : f.household_no, people.ptrs, people.n,
+                        rq->who.token_id,
+                        rq->who.region[0] ? rq->who.region : NULL, expires, &o);
     if (st != DB_OK)
         reply_db_error(rq, st);
     else if (strcmp(o.outcome, "created") != 0)

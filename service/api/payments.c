@@ -22,8 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-enum { MAX_PAY_IDS = 50 };
-
 typedef struct {
     char household_no[HOUSEHOLD_NO_BYTES];
     int64_t year, tier, amount;
@@ -65,44 +63,16 @@ static bool channel_valid(const char *c)
 
 typedef struct {
     pay_fields f;
-    char ids[MAX_PAY_IDS][ID_BYTES];
-    const char *id_ptrs[MAX_PAY_IDS];
-    size_t nids;
+    id_list people;
     char hash[65];
 } pay_request;
-
-static outcome ids_or_reply(request *rq, json_t *arr, pay_request *p)
-{
-    if (jspec_array_or_reply(rq, arr, "id_numbers", 1, MAX_PAY_IDS) !=
-        OUT_CONTINUE)
-        return OUT_REPLIED;
-    size_t i;
-    json_t *v;
-    json_array_foreach (arr, i, v) {
-        const char *s = json_string_value(v);
-        if (!s || !*s || strlen(s) >= ID_BYTES) {
-            char field[48];
-            snprintf(field, sizeof field, "id_numbers[%zu]", i);
-            reply_error(rq, 422, "validation_failed", field,
-                        "must be an ID number");
-            return OUT_REPLIED;
-        }
-        snprintf(p->ids[i], ID_BYTES, "%s", s);
-        for (char *c = p->ids[i]; *c; c++)
-            if (*c >= 'a' && *c <= 'z')
-                *c = (char)(*c - 'a' + 'A');
-        p->id_ptrs[i] = p->ids[i];
-        p->nids = i + 1;
-    }
-    return OUT_CONTINUE;
-}
 
 /* The idempotency fingerprint: the request's meaning, not its bytes. */
 static void request_hash(const pay_request *p, char out[65])
 {
     json_t *ids = json_array();
-    for (size_t i = 0; i < p->nids; i++)
-        json_array_append_new(ids, json_string(p->ids[i]));
+    for (size_t i = 0; i < p->people.n; i++)
+        json_array_append_new(ids, json_string(p->people.ids[i]));
     json_t *canon = json_pack(
         "{s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:o,s:s}", "channel", p->f.channel,
         "external_id", p->f.external_id, "year", (json_int_t)p->f.year, "tier",
@@ -119,14 +89,8 @@ static outcome pay_request_or_reply(request *rq, pay_request *p)
 {
     if (jspec_parse_or_reply(rq, rq->json, "", pay_spec, &p->f) != OUT_CONTINUE)
         return OUT_REPLIED;
-    json_t *ids = json_object_get(rq->json, "id_numbers");
-    bool has_ids = ids && !json_is_null(ids);
-    if (has_ids == (p->f.household_no[0] != '\0')) {
-        reply_error(rq, 422, "validation_failed", "household_no",
-                    "give either household_no or id_numbers");
-        return OUT_REPLIED;
-    }
-    if (has_ids && ids_or_reply(rq, ids, p) != OUT_CONTINUE)
+    if (people_target_or_reply(rq, p->f.household_no, &p->people) !=
+        OUT_CONTINUE)
         return OUT_REPLIED;
     if (!channel_valid(p->f.channel)) {
         reply_error(rq, 422, "validation_failed", "channel", "unknown channel");
@@ -231,8 +195,8 @@ void handle_payment_create(request *rq)
                     p.f.paid_at,
                     p.f.amount,
                     p.f.household_no[0] ? p.f.household_no : NULL,
-                    p.id_ptrs,
-                    p.nids,
+                    p.people.ptrs,
+                    p.people.n,
                     rq->who.token_id,
                     p.f.collector[0] ? p.f.collector : NULL,
                     rq->who.region[0] ? rq->who.region : NULL};
@@ -371,21 +335,14 @@ void handle_enrolment_register(request *rq)
     memset(&p, 0, sizeof p);
     if (jspec_parse_or_reply(rq, rq->json, "", enrol_spec, &f) != OUT_CONTINUE)
         return;
-    json_t *ids = json_object_get(rq->json, "id_numbers");
-    bool has_ids = ids && !json_is_null(ids);
-    if (has_ids == (f.household_no[0] != '\0')) {
-        reply_error(rq, 422, "validation_failed", "household_no",
-                    "give either household_no or id_numbers");
-        return;
-    }
-    if (has_ids && ids_or_reply(rq, ids, &p) != OUT_CONTINUE)
+    if (people_target_or_reply(rq, f.household_no, &p.people) != OUT_CONTINUE)
         return;
     char outcome[24], detail[ID_BYTES];
     int64_t count = 0;
     db_status st = db_register_enrolments(
-        rq->db, (int)f.year, (int)f.tier, has_ids ? NULL : f.household_no,
-        p.id_ptrs, p.nids, rq->who.region[0] ? rq->who.region : NULL, outcome,
-        &count, detail);
+        rq->db, (int)f.year, (int)f.tier, p.people.n ? NULL : f.household_no,
+        p.people.ptrs, p.people.n, rq->who.region[0] ? rq->who.region : NULL,
+        outcome, &count, detail);
     if (st != DB_OK)
         reply_db_error(rq, st);
     else if (!strcmp(outcome, "registered"))

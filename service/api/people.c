@@ -282,3 +282,39 @@ outcome list_region_or_reply(request *rq, db_region *out)
     }
     return auth_check_or_reply(rq, out);
 }
+
+outcome people_target_or_reply(request *rq, const char *household_no,
+                               id_list *out)
+{
+    json_t *arr = json_object_get(rq->json, "id_numbers");
+    bool has_ids = arr && !json_is_null(arr);
+    out->n = 0;
+    if (has_ids == (household_no[0] != '\0')) {
+        reply_error(rq, 422, "validation_failed", "household_no",
+                    "give either household_no or id_numbers");
+        return OUT_REPLIED;
+    }
+    if (!has_ids)
+        return OUT_CONTINUE;
+    if (jspec_array_or_reply(rq, arr, "id_numbers", 1, MAX_ID_LIST) !=
+        OUT_CONTINUE)
+        return OUT_REPLIED;
+    size_t i;
+    json_t *v;
+    json_array_foreach (arr, i, v) {
+        const char *s = json_string_value(v);
+        if (!s || !*s || strlen(s) >= ID_BYTES) {
+            char field[48];
+            snprintf(field, sizeof field, "id_numbers[%zu]", i);
+            reply_error(rq, 422, "validation_failed", field,
+                        "must be an ID number");
+            return OUT_REPLIED;
+        }
+        snprintf(out->ids[i], ID_BYTES, "%s", s);
+        for (char *c = out->ids[i]; *c; c++)
+            *c = (char)toupper((unsigned char)*c);
+        out->ptrs[i] = out->ids[i];
+        out->n = i + 1;
+    }
+    return OUT_CONTINUE;
+}

@@ -50,6 +50,21 @@ json_t *exemption_json(const db_exemption *e, bool reveal);
 outcome exemption_in_or_reply(request *rq, json_t *obj, const char *prefix,
                               const char *id, db_exemption *out);
 
+enum { MAX_ID_LIST = 50 };
+
+/* The people a payment, order or enrolment is for. */
+typedef struct {
+    char ids[MAX_ID_LIST][ID_BYTES]; /* upper-cased */
+    const char *ptrs[MAX_ID_LIST];
+    size_t n;
+} id_list;
+
+/* A body names either "household_no" (given here, "" when absent) or
+ * "id_numbers": checks that exactly one is there and reads the list into
+ * out (n = 0 for a household). Replies 400/422. */
+outcome people_target_or_reply(request *rq, const char *household_no,
+                               id_list *out);
+
 /* The ?region= of a list: required, existing, inside the caller's scope.
  * Replies 400/422/403. */
 outcome list_region_or_reply(request *rq, db_region *out);

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "integration/harness.h"
 
+#include <check.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -407,4 +408,13 @@ char *make_token(const char *role, const char *region, long *id)
     if (!out)
         die("cannot create a token");
     return out;
+}
+
+long harness_count(const char *sql)
+{
+    char *out = harness_sql(sql);
+    ck_assert_msg(out != NULL, "query failed: %s", sql);
+    long n = atol(out);
+    free(out);
+    return n;
 }

@@ -37,6 +37,8 @@ void harness_start_postgres(void);
 /* Runs SQL against the service's database with psql; returns its stdout
  * (caller frees) or NULL. */
 char *harness_sql(const char *sql);
+/* The first number a query prints (a count); fails the test on error. */
+long harness_count(const char *sql);
 const char *harness_database_url(void);
 const char *harness_dir(void);
 

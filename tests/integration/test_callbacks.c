@@ -176,15 +176,6 @@ static http_reply wechat(const char *trade_no, const char *txid, long amount,
                         "application/json", body);
 }
 
-static long count_sql(const char *sql)
-{
-    char *out = harness_sql(sql);
-    ck_assert_ptr_nonnull(out);
-    long n = atol(out);
-    free(out);
-    return n;
-}
-
 static const char *order_status(const char *trade_no)
 {
     static char status[16];
@@ -212,12 +203,13 @@ START_TEST(a_wechat_notification_pays_its_order_once)
     expect(&r, 204);
     http_reply_free(&r);
     ck_assert_int_eq(
-        count_sql(
+        harness_count(
             "SELECT count(*) FROM payments WHERE external_id = '4200000001'"),
         1);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payment_items i JOIN payments p "
-                  "ON p.id = i.payment_id WHERE p.external_id = '4200000001'"),
+        harness_count(
+            "SELECT count(*) FROM payment_items i JOIN payments p "
+            "ON p.id = i.payment_id WHERE p.external_id = '4200000001'"),
         2);
 }
 END_TEST
@@ -253,12 +245,13 @@ START_TEST(sixteen_parallel_copies_record_one_payment)
         ck_assert_int_eq(calls[i].status, 204);
     }
     ck_assert_int_eq(
-        count_sql(
+        harness_count(
             "SELECT count(*) FROM payments WHERE external_id = '4200000002'"),
         1);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM payment_anomalies WHERE "
-                               "external_id = '4200000002'"),
-                     0);
+    ck_assert_int_eq(
+        harness_count("SELECT count(*) FROM payment_anomalies WHERE "
+                      "external_id = '4200000002'"),
+        0);
 }
 END_TEST
 
@@ -291,7 +284,7 @@ START_TEST(forged_tampered_stale_or_probing_notifications_are_refused)
     }
     ck_assert_str_eq(order_status(no), "open");
     ck_assert_int_eq(
-        count_sql(
+        harness_count(
             "SELECT count(*) FROM payments WHERE external_id = '4200000003'"),
         0);
 }
@@ -314,13 +307,14 @@ START_TEST(signed_but_wrong_notifications_are_anomalies_that_pay_nothing)
     http_reply_free(&r);
     ck_assert_str_eq(order_status(no), "open");
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payment_anomalies WHERE "
-                  "(external_id, kind) IN (('4200000004', 'amount_mismatch'), "
-                  "('4200000005', 'unknown_order'), ('4200000006', "
-                  "'wrong_merchant'))"),
+        harness_count(
+            "SELECT count(*) FROM payment_anomalies WHERE "
+            "(external_id, kind) IN (('4200000004', 'amount_mismatch'), "
+            "('4200000005', 'unknown_order'), ('4200000006', "
+            "'wrong_merchant'))"),
         3);
     ck_assert_int_eq(
-        count_sql(
+        harness_count(
             "SELECT count(*) FROM payments WHERE external_id LIKE '420000000_' "
             "AND external_id > '4200000003'"),
         0);
@@ -414,8 +408,8 @@ START_TEST(an_alipay_notification_pays_its_order_once)
         http_reply_free(&r);
     }
     ck_assert_str_eq(order_status(no), "paid");
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM payments WHERE "
-                               "external_id = '2026100122001'"),
+    ck_assert_int_eq(harness_count("SELECT count(*) FROM payments WHERE "
+                                   "external_id = '2026100122001'"),
                      1);
     /* a partial refund re-sends TRADE_SUCCESS: recorded, never paid twice */
     alipay_params(params, sizeof params, "2021000000000001", "2026100122001",
@@ -425,11 +419,11 @@ START_TEST(an_alipay_notification_pays_its_order_once)
     ck_assert_str_eq(r.body, "success");
     http_reply_free(&r);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payment_anomalies WHERE "
-                  "external_id = '2026100122001' AND kind = 'refund'"),
+        harness_count("SELECT count(*) FROM payment_anomalies WHERE "
+                      "external_id = '2026100122001' AND kind = 'refund'"),
         1);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM payments WHERE "
-                               "external_id = '2026100122001'"),
+    ck_assert_int_eq(harness_count("SELECT count(*) FROM payments WHERE "
+                                   "external_id = '2026100122001'"),
                      1);
 }
 END_TEST
@@ -455,11 +449,11 @@ START_TEST(money_for_people_already_paid_is_kept_as_an_overpayment)
     ck_assert_str_eq(r.body, "success");
     http_reply_free(&r);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payment_anomalies WHERE "
-                  "external_id = '2026100122009' AND kind = 'overpaid'"),
+        harness_count("SELECT count(*) FROM payment_anomalies WHERE "
+                      "external_id = '2026100122009' AND kind = 'overpaid'"),
         1);
-    ck_assert_int_eq(count_sql("SELECT count(*) FROM payments WHERE "
-                               "external_id = '2026100122009'"),
+    ck_assert_int_eq(harness_count("SELECT count(*) FROM payments WHERE "
+                                   "external_id = '2026100122009'"),
                      0);
 }
 END_TEST

@@ -123,15 +123,6 @@ static char *one(int i)
     return w;
 }
 
-static long count_sql(const char *sql)
-{
-    char *out = harness_sql(sql);
-    ck_assert_ptr_nonnull(out);
-    long n = atol(out);
-    free(out);
-    return n;
-}
-
 START_TEST(a_household_registers_for_the_year_before_paying)
 {
     setup_once();
@@ -146,9 +137,10 @@ START_TEST(a_household_registers_for_the_year_before_paying)
     ck_assert_int_eq(jint(r.json, "already"), 3);
     http_reply_free(&r);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM enrolments e JOIN residents r USING "
-                  "(id_number) WHERE r.household_no = 'HP-2' "
-                  "AND e.status = 'registered'"),
+        harness_count(
+            "SELECT count(*) FROM enrolments e JOIN residents r USING "
+            "(id_number) WHERE r.household_no = 'HP-2' "
+            "AND e.status = 'registered'"),
         3);
 }
 END_TEST
@@ -176,7 +168,8 @@ START_TEST(a_payment_is_recorded_once_per_key)
     ck_assert_str_eq(error_field(&r), "external_id");
     http_reply_free(&r);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payments WHERE external_id = 'B-1'"),
+        harness_count(
+            "SELECT count(*) FROM payments WHERE external_id = 'B-1'"),
         1);
 }
 END_TEST
@@ -191,14 +184,15 @@ START_TEST(a_wrong_amount_is_422_and_records_nothing)
     ck_assert_ptr_nonnull(strstr(r.body, "35000"));
     http_reply_free(&r);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payments WHERE external_id = 'B-2'"),
+        harness_count(
+            "SELECT count(*) FROM payments WHERE external_id = 'B-2'"),
         0);
     char sql[160];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM enrolments WHERE id_number = '%s' AND "
              "status = 'paid'",
              ids[4]);
-    ck_assert_int_eq(count_sql(sql), 0);
+    ck_assert_int_eq(harness_count(sql), 0);
 }
 END_TEST
 
@@ -225,7 +219,8 @@ START_TEST(a_household_pays_each_members_self_pay_atomically)
     expect(&r, 409);
     http_reply_free(&r);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payments WHERE external_id = 'A-2'"),
+        harness_count(
+            "SELECT count(*) FROM payments WHERE external_id = 'A-2'"),
         0);
 }
 END_TEST
@@ -283,13 +278,14 @@ START_TEST(a_reversal_unpays_and_the_person_can_pay_again)
              "SELECT count(*) FROM enrolments WHERE id_number = '%s' AND "
              "status = 'reversed'",
              ids[5]);
-    ck_assert_int_eq(count_sql(sql), 1);
+    ck_assert_int_eq(harness_count(sql), 1);
     r = pay(ADMIN, one(5), 35000, "pos", "P-2", "2025-10-03T09:00:00+08:00");
     expect(&r, 201);
     http_reply_free(&r);
     ck_assert_int_ge(
-        count_sql("SELECT count(*) FROM audit_log WHERE entity = 'payments' "
-                  "AND action = 'update' AND token_id = 0"),
+        harness_count(
+            "SELECT count(*) FROM audit_log WHERE entity = 'payments' "
+            "AND action = 'update' AND token_id = 0"),
         1);
 }
 END_TEST
@@ -341,7 +337,8 @@ START_TEST(sixteen_parallel_copies_record_one_payment)
     ck_assert_int_eq(created, 1);
     ck_assert_int_eq(replayed, 15);
     ck_assert_int_eq(
-        count_sql("SELECT count(*) FROM payments WHERE external_id = 'WX-PAR'"),
+        harness_count(
+            "SELECT count(*) FROM payments WHERE external_id = 'WX-PAR'"),
         1);
 }
 END_TEST
@@ -374,7 +371,7 @@ START_TEST(sixteen_parallel_payers_of_one_person_record_one)
              "i.payment_id "
              "WHERE i.id_number = '%s' AND p.status = 'accepted'",
              ids[11]);
-    ck_assert_int_eq(count_sql(sql), 1);
+    ck_assert_int_eq(harness_count(sql), 1);
 }
 END_TEST
 

@@ -10,7 +10,7 @@
 #include "api/api.h"
 
 #include "api/people.h"
-#include "crypto/token.h"
+#include "domain/fingerprint.h"
 #include "domain/timestamp.h"
 #include "http/jspec.h"
 #include "http/query.h"
@@ -70,19 +70,11 @@ typedef struct {
 /* The idempotency fingerprint: the request's meaning, not its bytes. */
 static void request_hash(const pay_request *p, char out[65])
 {
-    json_t *ids = json_array();
-    for (size_t i = 0; i < p->people.n; i++)
-        json_array_append_new(ids, json_string(p->people.ids[i]));
-    json_t *canon = json_pack(
-        "{s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:o,s:s}", "channel", p->f.channel,
-        "external_id", p->f.external_id, "year", (json_int_t)p->f.year, "tier",
-        (json_int_t)p->f.tier, "amount", (json_int_t)p->f.amount, "paid_at",
-        p->f.paid_at, "household_no", p->f.household_no, "ids", ids,
-        "collector", p->f.collector);
-    char *text = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
-    token_sha256_hex(text ? text : "", text ? strlen(text) : 0, out);
-    free(text);
-    json_decref(canon);
+    payment_request_fields f = {
+        p->f.channel, p->f.external_id, p->f.year,         p->f.tier,
+        p->f.amount,  p->f.paid_at,     p->f.household_no, p->people.ptrs,
+        p->people.n,  p->f.collector};
+    payment_fingerprint(&f, out);
 }
 
 static outcome pay_request_or_reply(request *rq, pay_request *p)

@@ -16,6 +16,7 @@ Suite *document_suite(void);
 Suite *form_suite(void);
 Suite *callback_crypto_suite(void);
 Suite *payment_rules_suite(void);
+Suite *fingerprint_suite(void);
 
 int main(void)
 {
@@ -31,6 +32,7 @@ int main(void)
     srunner_add_suite(sr, form_suite());
     srunner_add_suite(sr, callback_crypto_suite());
     srunner_add_suite(sr, payment_rules_suite());
+    srunner_add_suite(sr, fingerprint_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

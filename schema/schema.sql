@@ -258,7 +258,7 @@ BEGIN
     SELECT * INTO old FROM payments p
      WHERE p.channel = p_channel AND p.external_id = p_external_id;
     IF FOUND THEN
-        RETURN QUERY SELECT * FROM pay_replay(old, p_request_hash);
+        RETURN QUERY SELECT * FROM pay_replay(old, p_request_hash, p_scope);
         RETURN;
     END IF;
     SELECT * INTO y FROM years WHERE years.year = p_year;
@@ -302,6 +302,12 @@ BEGIN
             NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, due::text;
         RETURN;
     END IF;
+    IF due = 0 AND p_channel <> 'subsidy' THEN
+        -- nothing is owed: the subsidy channel records such people
+        RETURN QUERY SELECT 'use_subsidy', NULL::bigint, NULL, NULL::bigint, NULL::bigint,
+            NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, NULL;
+        RETURN;
+    END IF;
     IF due <> p_amount THEN
         RETURN QUERY SELECT 'amount_mismatch', NULL::bigint, NULL, NULL::bigint,
             NULL::bigint, NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, due::text;
@@ -325,7 +331,7 @@ BEGIN
     IF pid IS NULL THEN
         SELECT * INTO old FROM payments p
          WHERE p.channel = p_channel AND p.external_id = p_external_id;
-        RETURN QUERY SELECT * FROM pay_replay(old, p_request_hash);
+        RETURN QUERY SELECT * FROM pay_replay(old, p_request_hash, p_scope);
         RETURN;
     END IF;
     -- the enrolments: locked by the upsert, refused when already paid (a
@@ -389,17 +395,25 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_status_check CHECK ((status = ANY (ARRAY['accepted'::text, 'reversed'::text])))
 );
 
-CREATE FUNCTION public.pay_replay(old public.payments, p_request_hash text) RETURNS TABLE(outcome text, payment_id bigint, id_number text, personal bigint, subsidy bigint, assistance bigint, late_surcharge bigint, category text, coverage_start date, coverage_end date, detail text)
+CREATE FUNCTION public.pay_replay(old public.payments, p_request_hash text, p_scope text) RETURNS TABLE(outcome text, payment_id bigint, id_number text, personal bigint, subsidy bigint, assistance bigint, late_surcharge bigint, category text, coverage_start date, coverage_end date, detail text)
     LANGUAGE sql
     AS $$
-    SELECT CASE WHEN old.request_hash = p_request_hash THEN 'replayed'
+    WITH hidden AS (
+        SELECT p_scope IS NOT NULL AND EXISTS (
+            SELECT 1 FROM payment_items i JOIN residents r ON r.id_number = i.id_number
+              JOIN households h ON h.household_no = r.household_no
+              JOIN regions rg ON rg.code = h.region_code
+             WHERE i.payment_id = old.id AND NOT p_scope = ANY (rg.path)) AS yes)
+    SELECT CASE WHEN hidden.yes THEN 'out_of_scope'
+                WHEN old.request_hash = p_request_hash THEN 'replayed'
                 ELSE 'key_conflict' END, old.id, NULL, NULL::bigint, NULL::bigint,
            NULL::bigint, NULL::bigint, NULL, NULL::date, NULL::date, old.status
+      FROM hidden
     UNION ALL
     SELECT 'item', old.id, i.id_number, i.personal, i.subsidy, i.assistance,
            i.late_surcharge, i.category, i.coverage_start, i.coverage_end, NULL
-      FROM payment_items i
-     WHERE i.payment_id = old.id AND old.request_hash = p_request_hash
+      FROM payment_items i, hidden
+     WHERE i.payment_id = old.id AND old.request_hash = p_request_hash AND NOT hidden.yes
 $$;
 
 CREATE FUNCTION public.payable_people(p_year integer, p_household text, p_ids text[]) RETURNS text[]

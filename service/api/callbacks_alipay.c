@@ -10,6 +10,7 @@
 #include "db/sql.h"
 #include "domain/form.h"
 #include "domain/money.h"
+#include "domain/timestamp.h"
 #include "http/reply.h"
 #include "log.h"
 
@@ -44,13 +45,26 @@ static char *form_json(const form *f)
     return text;
 }
 
-/* "2024-11-02 10:34:56" (Beijing) → RFC 3339. */
+/* "2024-11-02 10:34:56" (Beijing) → RFC 3339, checked. */
 static bool beijing_time(const char *s, char out[40])
 {
+    int64_t t;
+    civil_date d;
     if (strlen(s) != 19 || s[10] != ' ')
         return false;
     snprintf(out, 40, "%.10sT%s+08:00", s, s + 11);
-    return true;
+    return timestamp_parse(out, &t, &d);
+}
+
+static db_status record_refund(request *rq, const form *f,
+                               const char *trade_no, const char *order,
+                               int64_t fen, const char *notification)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%.64s/refund/%.40s", trade_no,
+             get(f, "gmt_refund"));
+    return db_record_anomaly(rq->db, "alipay", key, order, "refund", fen,
+                             get(f, "refund_fee"), notification);
 }
 
 static void record(request *rq, const form *f, const char *notification)
@@ -78,9 +92,9 @@ static void record(request *rq, const form *f, const char *notification)
                                "wrong_merchant", fen,
                                "app_id or seller_id is not ours", notification);
     else if (form_get(f, "refund_fee") && *get(f, "refund_fee"))
-        /* a (partial) refund re-sends TRADE_SUCCESS: never pays again */
-        st = db_record_anomaly(rq->db, "alipay", trade_no, order, "refund", fen,
-                               get(f, "refund_fee"), notification);
+        /* a (partial) refund re-sends TRADE_SUCCESS: never pays again;
+         * each refund of a trade is its own record */
+        st = record_refund(rq, f, trade_no, order, fen, notification);
     else if (!strcmp(status, "TRADE_SUCCESS") ||
              !strcmp(status, "TRADE_FINISHED"))
         st = db_order_paid(rq->db, "alipay", order, trade_no, fen, paid_at,

@@ -44,7 +44,8 @@ static void record(request *rq, json_t *tx, const char *plaintext)
     json_t *amount = json_object_get(json_object_get(tx, "amount"), "total");
     int64_t t;
     civil_date day;
-    if (!*txid || !*trade_no || !json_is_integer(amount) ||
+    if (!*txid || strlen(txid) > 64 || !*trade_no || strlen(trade_no) > 32 ||
+        !json_is_integer(amount) ||
         !timestamp_parse(str(tx, "success_time"), &t, &day)) {
         fail(rq, 400, "the transaction lacks a field");
         return;

@@ -12,6 +12,7 @@
 #include "api/people.h"
 #include "domain/fingerprint.h"
 #include "domain/timestamp.h"
+#include "http/auth.h"
 #include "http/jspec.h"
 #include "http/query.h"
 #include "http/reply.h"
@@ -148,6 +149,10 @@ static void reply_refusal(request *rq, const db_pay_out *o)
     else if (!strcmp(o->outcome, "amount_mismatch"))
         reply_error(rq, 422, "validation_failed", "amount",
                     "must equal the self-pay due: %s fen", o->detail);
+    else if (!strcmp(o->outcome, "use_subsidy"))
+        reply_error(rq, 422, "validation_failed", "channel",
+                    "nothing is owed: record these people with the subsidy "
+                    "channel");
     else if (!strcmp(o->outcome, "not_zero"))
         reply_error(rq, 422, "validation_failed", "channel",
                     "a subsidy payment is for people who owe nothing; "
@@ -229,6 +234,8 @@ void handle_payment_get(request *rq)
         reply_not_found(rq, "payment");
     else if (st != DB_OK)
         reply_db_error(rq, st);
+    else if (auth_check_or_reply(rq, &p.region) != OUT_CONTINUE)
+        ; /* replied 403 */
     else
         reply_json(
             rq, 200,

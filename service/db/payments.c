@@ -24,10 +24,14 @@ const db_stmt db_payment_statements[] = {
      "SELECT outcome, payment_id, " ITEM_COLS ", detail FROM pay($1, $2, $3, "
      "$4, $5, $6::timestamptz, $7, $8, $9::text[], $10, $11, $12)"},
     {"payment_get",
-     "SELECT id, channel, external_id, status, year, tier, household_no, "
-     "amount, " TS("paid_at") ", " TS(
-         "reversed_at") ", reverse_reason, "
-                        "collector FROM payments WHERE id = $1"},
+     "SELECT p.id, p.channel, p.external_id, p.status, p.year, p.tier, "
+     "p.household_no, p.amount, " TS("p.paid_at") ", " TS("p.reversed_at") ", "
+     "p.reverse_reason, p.collector, " DB_REGION_COLS " FROM payments p "
+     "LEFT JOIN LATERAL (SELECT h.region_code FROM payment_items i "
+     "JOIN residents r ON r.id_number = i.id_number JOIN households h "
+     "ON h.household_no = r.household_no WHERE i.payment_id = p.id "
+     "ORDER BY i.id_number LIMIT 1) v ON true "
+     "LEFT JOIN regions rg ON rg.code = v.region_code WHERE p.id = $1"},
     {"payment_items",
      "SELECT " ITEM_COLS " FROM payment_items WHERE payment_id = $1 "
      "ORDER BY id_number"},
@@ -165,6 +169,7 @@ db_status db_payment_get(db_conn *c, int64_t id, db_payment *out)
     db_copy_field(out->reversed_at, sizeof out->reversed_at, r, 0, 9);
     db_copy_field(out->reverse_reason, sizeof out->reverse_reason, r, 0, 10);
     db_copy_field(out->collector, sizeof out->collector, r, 0, 11);
+    db_region_from_row(r, 0, 12, &out->region);
     PQclear(r);
     return items_of(c, ids, out);
 }

@@ -290,6 +290,7 @@ typedef struct {
     int64_t amount;
     char paid_at[TS_BYTES], reversed_at[TS_BYTES], reverse_reason[24];
     char collector[NAME_MAX_BYTES];
+    db_region region; /* of the first person's household */
     size_t nitems;
     db_pay_item *items; /* owned: db_payment_free() */
 } db_payment;
@@ -374,6 +375,77 @@ typedef void (*db_undeposited_fn)(void *cls, const db_undeposited *row);
 /* day: YYYY-MM-DD (Asia/Shanghai); region: only villages under it. */
 db_status db_undeposited_report(db_conn *c, const char *day, const char *region,
                                 db_undeposited_fn fn, void *cls);
+
+/* ---- the tax bureau: its payment detail, payables, reconciliation ---- */
+extern const db_stmt db_tax_statements[];
+
+/* One payment of the tax bureau's detail: one person, external_id the
+ * voucher number. */
+typedef struct {
+    int ref; /* the caller's number for the line (file line, array index) */
+    char voucher[72];
+    char id_number[ID_BYTES];
+    int year, tier;
+    int64_t amount;
+    char paid_at[40]; /* RFC 3339 with its offset */
+    char channel[16];
+    char request_hash[65]; /* payment_fingerprint() of the line */
+} db_tax_line;
+
+/* A line not recorded: outcome as tax_record_batch() names it. */
+typedef struct {
+    int ref;
+    char outcome[24];
+    char detail[24];
+} db_tax_refusal;
+
+/* Records the good lines of a batch in one round trip, exactly as pay()
+ * would one by one; *out (caller frees) gets the others. Run it inside a
+ * transaction: DB_CONFLICT means a voucher was recorded concurrently, and
+ * running the batch again makes it a duplicate. */
+db_status db_tax_record_batch(db_conn *c, const db_tax_line *lines, size_t n,
+                              int64_t token_id, const char *scope,
+                              db_tax_refusal **out, size_t *nout);
+
+/* A row of tax_payables(): the outcome first, then "tier" and "line". */
+typedef struct {
+    char outcome[24];
+    int tier;
+    char id_number[ID_BYTES];
+    int64_t self_pay, subsidy;
+    char category[40];
+} db_tax_payable;
+typedef void (*db_tax_payable_fn)(void *cls, const db_tax_payable *row);
+/* One of household_no and id_number is NULL; date: YYYY-MM-DD. */
+db_status db_tax_payables(db_conn *c, int year, const char *household_no,
+                          const char *id_number, const char *date,
+                          db_tax_payable_fn fn, void *cls);
+
+typedef struct {
+    char channel[16];
+    int64_t count, amount;
+} db_channel_total;
+typedef void (*db_channel_total_fn)(void *cls, const db_channel_total *t);
+/* Payments not reversed paid on date (Asia/Shanghai) per channel, of
+ * people inside scope (NULL: all), in channel order. */
+db_status db_tax_day_totals(db_conn *c, const char *date, const char *scope,
+                            db_channel_total_fn fn, void *cls);
+
+typedef struct {
+    char voucher[72];
+    char difference[16]; /* missing_here, missing_there, amount_differs */
+    bool has_ours, has_theirs;
+    int64_t ours, theirs;
+} db_voucher_difference;
+typedef void (*db_voucher_difference_fn)(void *cls,
+                                         const db_voucher_difference *d);
+/* The tax bureau's vouchers of date against ours, differences only, in
+ * voucher order. */
+db_status db_tax_voucher_differences(db_conn *c, const char *date,
+                                     const char *scope,
+                                     const char *const *vouchers,
+                                     const int64_t *amounts, size_t n,
+                                     db_voucher_difference_fn fn, void *cls);
 
 /* A text[] literal of the strings (quoted); the caller frees it. */
 char *db_text_array(const char *const *items, size_t n);

@@ -35,7 +35,8 @@ void payment_fingerprint(const payment_request_fields *f, char out[65])
     if (ids && f->nids)
         qsort(ids, f->nids, sizeof *ids, by_text);
     for (size_t i = 0; ids && i < f->nids; i++)
-        field(&b, ids[i]);
+        if (i == 0 || strcmp(ids[i], ids[i - 1]) != 0) /* as pay() dedupes */
+            field(&b, ids[i]);
     free(ids);
     field(&b, f->collector);
     token_sha256_hex(b.data ? b.data : "", b.len, out);

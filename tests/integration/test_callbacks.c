@@ -419,8 +419,9 @@ START_TEST(an_alipay_notification_pays_its_order_once)
     ck_assert_str_eq(r.body, "success");
     http_reply_free(&r);
     ck_assert_int_eq(
-        harness_count("SELECT count(*) FROM payment_anomalies WHERE "
-                      "external_id = '2026100122001' AND kind = 'refund'"),
+        harness_count(
+            "SELECT count(*) FROM payment_anomalies WHERE "
+            "external_id LIKE '2026100122001/refund/%' AND kind = 'refund'"),
         1);
     ck_assert_int_eq(harness_count("SELECT count(*) FROM payments WHERE "
                                    "external_id = '2026100122001'"),

@@ -56,9 +56,9 @@ static bool beijing_time(const char *s, char out[40])
     return timestamp_parse(out, &t, &d);
 }
 
-static db_status record_refund(request *rq, const form *f,
-                               const char *trade_no, const char *order,
-                               int64_t fen, const char *notification)
+static db_status record_refund(request *rq, const form *f, const char *trade_no,
+                               const char *order, int64_t fen,
+                               const char *notification)
 {
     char key[128];
     snprintf(key, sizeof key, "%.64s/refund/%.40s", trade_no,

@@ -23,15 +23,17 @@ const db_stmt db_payment_statements[] = {
     {"pay",
      "SELECT outcome, payment_id, " ITEM_COLS ", detail FROM pay($1, $2, $3, "
      "$4, $5, $6::timestamptz, $7, $8, $9::text[], $10, $11, $12)"},
+    /* clang-format off */
     {"payment_get",
      "SELECT p.id, p.channel, p.external_id, p.status, p.year, p.tier, "
-     "p.household_no, p.amount, " TS("p.paid_at") ", " TS("p.reversed_at") ", "
-     "p.reverse_reason, p.collector, " DB_REGION_COLS " FROM payments p "
+     "p.household_no, p.amount, " TS("p.paid_at") ", " TS("p.reversed_at")
+     ", p.reverse_reason, p.collector, " DB_REGION_COLS " FROM payments p "
      "LEFT JOIN LATERAL (SELECT h.region_code FROM payment_items i "
      "JOIN residents r ON r.id_number = i.id_number JOIN households h "
      "ON h.household_no = r.household_no WHERE i.payment_id = p.id "
      "ORDER BY i.id_number LIMIT 1) v ON true "
      "LEFT JOIN regions rg ON rg.code = v.region_code WHERE p.id = $1"},
+    /* clang-format on */
     {"payment_items",
      "SELECT " ITEM_COLS " FROM payment_items WHERE payment_id = $1 "
      "ORDER BY id_number"},

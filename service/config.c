@@ -77,6 +77,7 @@ static bool load_numbers(config *cfg)
     NUM(conn_timeout_s, "HTTP_CONN_TIMEOUT_S", 30, 1, 3600);
     NUM(max_connections, "HTTP_MAX_CONNECTIONS", 4000, 16, 100000);
     NUM(shutdown_grace_s, "SHUTDOWN_GRACE_S", 20, 0, 3600);
+    NUM(token_cache_ttl_s, "TOKEN_CACHE_TTL_S", 30, 0, 3600);
 #undef NUM
     return true;
 }

@@ -11,6 +11,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/token_cache.h"
 #include "log.h"
 
 #include <signal.h>
@@ -33,6 +34,7 @@ static int serve(app *a, sigset_t *stop)
                           db_all_statements);
     if (!a->pool || !metrics_init(api_route_count()))
         return 1;
+    token_cache_init(a->cfg.token_cache_ttl_s);
     server *s = server_start(a);
     if (!s)
         return 1;

@@ -10,6 +10,7 @@
 #include "http/jspec.h"
 #include "http/query.h"
 #include "http/reply.h"
+#include "http/token_cache.h"
 
 #include <inttypes.h>
 #include <stddef.h>
@@ -153,6 +154,8 @@ void handle_token_delete(request *rq)
     if (path_int_or_reply(rq, 0, "id", 1, INT64_MAX, &id) != OUT_CONTINUE)
         return;
     db_status st = db_token_revoke(rq->db, id);
+    if (st == DB_OK)
+        token_cache_clear(); /* revoked here: refused from now on */
     if (st == DB_NOT_FOUND)
         reply_not_found(rq, "active token");
     else if (st != DB_OK)

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "crypto/token.h"
 #include "http/reply.h"
+#include "http/token_cache.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,8 @@ outcome auth_authenticate_or_reply(request *rq)
         rq->who = (principal){.token_id = 0, .role = ROLE_ADMIN};
         return OUT_CONTINUE;
     }
+    if (token_cache_get(hash, &rq->who))
+        return OUT_CONTINUE;
     if (!rq->db)
         return unauthorized(rq, "invalid or revoked token");
     db_token t;
@@ -49,6 +52,7 @@ outcome auth_authenticate_or_reply(request *rq)
     rq->who.token_id = t.id;
     rq->who.role = role_from_name(t.role);
     snprintf(rq->who.region, sizeof rq->who.region, "%s", t.region_code);
+    token_cache_put(hash, &rq->who);
     return OUT_CONTINUE;
 }
 

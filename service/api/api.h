@@ -23,8 +23,10 @@ void handle_region_get(request *rq);
 void handle_category_put(request *rq);
 void handle_category_get(request *rq);
 void handle_category_list(request *rq);
+void handle_category_members_import(request *rq);
 
 void handle_household_create(request *rq);
+void handle_households_import(request *rq);
 void handle_household_get(request *rq);
 void handle_household_list(request *rq);
 void handle_household_add_member(request *rq);

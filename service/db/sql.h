@@ -450,6 +450,85 @@ db_status db_tax_voucher_differences(db_conn *c, const char *date,
 /* A text[] literal of the strings (quoted); the caller frees it. */
 char *db_text_array(const char *const *items, size_t n);
 
+/* ---- bulk imports (db/imports.c) ---- */
+extern const db_stmt db_import_statements[];
+
+enum { DB_BATCH_MAX_COLUMNS = 16 };
+
+/* A batch of import lines held column by column as PostgreSQL array
+ * literals. The batch owns its memory: db_batch_free(). */
+typedef struct db_batch db_batch;
+db_batch *db_batch_new(int ncolumns);
+void db_batch_free(db_batch *b);
+/* Appends a line of ncolumns values (NULL for SQL NULL); false when memory
+ * runs out (the batch is then unusable: clear it). */
+bool db_batch_add(db_batch *b, const char *const *values);
+size_t db_batch_size(const db_batch *b);
+void db_batch_clear(db_batch *b);
+
+/* A rejected line found in the database; the strings live for the call. */
+typedef void (*db_rejected_fn)(void *cls, long line, const char *field,
+                               const char *message);
+
+/* The roster's columns, in batch order. */
+enum {
+    ROSTER_LINE,
+    ROSTER_HOUSEHOLD,
+    ROSTER_REGION,
+    ROSTER_ATTRIBUTE, /* NULL: not given */
+    ROSTER_RELATION,  /* NULL: not given */
+    ROSTER_NAME,
+    ROSTER_ID,
+    ROSTER_DOC_TYPE,
+    ROSTER_PHONE, /* NULL: not given */
+    ROSTER_BIRTH, /* NULL: unknown */
+    ROSTER_SEX,   /* NULL: unknown */
+    ROSTER_CATEGORIES,
+    ROSTER_NCOLUMNS
+};
+
+typedef struct {
+    long households, residents, updated, unchanged;
+} db_roster_counts;
+
+/* Applies a roster batch inside the caller's transaction (audit per row
+ * off for it); today is "YYYY-MM-DD" in Asia/Shanghai. Calls fn for each
+ * line the database rejects, in line order. */
+db_status db_roster_apply(db_conn *c, db_batch *b, const char *today,
+                          db_roster_counts *out, db_rejected_fn fn, void *cls);
+
+/* A category member list's columns, in batch order. */
+enum {
+    MEMBERS_LINE,
+    MEMBERS_ID,
+    MEMBERS_FROM,
+    MEMBERS_TO,     /* NULL: open-ended */
+    MEMBERS_SOURCE, /* NULL: none */
+    MEMBERS_NCOLUMNS
+};
+
+typedef struct {
+    long inserted, updated, unchanged;
+} db_members_counts;
+
+/* Applies a member-list batch inside the caller's transaction. keep: a
+ * one-column batch of id numbers whose memberships a replacing import
+ * (stamp not NULL) must keep. scope: the token's region, or NULL. */
+db_status db_members_apply(db_conn *c, const char *category, db_batch *b,
+                           db_batch *keep, const char *scope, const char *stamp,
+                           db_members_counts *out, db_rejected_fn fn,
+                           void *cls);
+/* Ends the memberships valid today that the import stamped with stamp
+ * did not write (see end_category_members in migration 004). */
+db_status db_members_end(db_conn *c, const char *category, const char *stamp,
+                         const char *scope, const char *today, long *ended);
+
+/* Every region, in no order. */
+db_status db_import_regions(db_conn *c, db_region_fn fn, void *cls);
+/* The one audit entry of an import; after_json is a JSON object. */
+db_status db_import_audit(db_conn *c, const char *action, const char *entity,
+                          const char *key, const char *after_json);
+
 /* copies a result field into a fixed buffer, truncating safely */
 void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row,
                    int col);

@@ -17,6 +17,7 @@ static const db_stmt tx_statements[] = {
 };
 
 const db_stmt *const db_all_statements[] = {
+    db_import_statements, /* the bulk imports (db/imports.c) */
     tx_statements,           db_health_statements,    db_token_statements,
     db_region_statements,    db_category_statements,  db_year_statements,
     db_household_statements, db_exemption_statements, db_payment_statements,

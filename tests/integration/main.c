@@ -14,6 +14,7 @@ Suite *reference_suite(void);
 Suite *registration_suite(void);
 Suite *payments_suite(void);
 Suite *callbacks_suite(void);
+Suite *imports_suite(void);
 Suite *faults_suite(void);
 
 int main(void)
@@ -25,6 +26,7 @@ int main(void)
     srunner_add_suite(sr, registration_suite());
     srunner_add_suite(sr, payments_suite());
     srunner_add_suite(sr, callbacks_suite());
+    srunner_add_suite(sr, imports_suite());
     srunner_add_suite(sr, faults_suite()); /* last: restarts things */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);

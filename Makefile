@@ -114,3 +114,16 @@ build/platform_sim: $(SIM_SRC) $(HEADERS) Makefile
 	@mkdir -p build
 	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_SRC) \
 		$(shell pkg-config --libs jansson libcrypto libcurl 2>/dev/null)
+
+# The roster import benchmark: a generated county (1,280,000 residents,
+# about 105 MB) imported into the service on a private throwaway cluster,
+# timed, then imported again (bench/roster.sh).
+.PHONY: bench bench-roster
+bench: bench-roster
+
+bench-roster: build/medins build/roster_gen
+	bench/roster.sh
+
+build/roster_gen: bench/roster_gen.c
+	@mkdir -p build
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ bench/roster_gen.c

@@ -1,10 +1,6 @@
 -- 005_payments: enrolments, payments and their items, recorded in one round
 -- trip by pay(); reversals by reverse_payment().
 
--- What the payment path reads, indexed for it.
-CREATE INDEX resident_categories_lookup_idx
-    ON resident_categories (id_number, category, valid_from);
-
 CREATE TABLE payments (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     channel      text NOT NULL CHECK (channel IN ('wechat', 'alipay', 'bank', 'tax_online',

@@ -1186,8 +1186,6 @@ CREATE INDEX regions_path_idx ON public.regions USING gin (path);
 
 CREATE INDEX resident_categories_category_idx ON public.resident_categories USING btree (category);
 
-CREATE INDEX resident_categories_lookup_idx ON public.resident_categories USING btree (id_number, category, valid_from);
-
 CREATE INDEX resident_moves_id_number_idx ON public.resident_moves USING btree (id_number);
 
 CREATE INDEX residents_household_idx ON public.residents USING btree (household_no);

@@ -18,6 +18,7 @@ static const db_stmt tx_statements[] = {
 
 const db_stmt *const db_all_statements[] = {
     db_import_statements, /* the bulk imports (db/imports.c) */
+    db_tax_statements,    /* the tax bureau (db/tax.c) */
     tx_statements,           db_health_statements,    db_token_statements,
     db_region_statements,    db_category_statements,  db_year_statements,
     db_household_statements, db_exemption_statements, db_payment_statements,

@@ -28,7 +28,7 @@ static outcome body_or_reply(request *rq)
         return OUT_REPLIED;
     }
     const char *ctype = request_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (rq->route->body == BODY_JSON) {
+    if (rq->route->body == BODY_JSON || rq->route->body == BODY_JSON_BULK) {
         if (!media_type_is(ctype, "application/json")) {
             reply_error(rq, 415, "unsupported_media_type", NULL,
                         "the body must be application/json");

@@ -32,6 +32,8 @@ typedef enum {
     BODY_JSON, /* parsed into rq->json before the handler */
     BODY_CSV,  /* streamed */
     BODY_RAW,  /* rq->body as received, any type (signed callbacks) */
+    /* BODY_JSON for batches (10,000 payments): up to 16 x MAX_BODY_BYTES */
+    BODY_JSON_BULK,
 } body_kind;
 
 typedef struct {

@@ -93,6 +93,8 @@ static request *request_new(server *s, struct MHD_Connection *conn,
     bool streamed = rq->route && rq->route->body == BODY_CSV;
     rq->body_limit =
         streamed ? s->app->cfg.max_import_bytes : s->app->cfg.max_body_bytes;
+    if (rq->route && rq->route->body == BODY_JSON_BULK)
+        rq->body_limit = 16 * s->app->cfg.max_body_bytes;
     if (streamed && !(rq->stream = stream_new(conn, rq->body_limit))) {
         request_free(rq);
         return NULL;

@@ -58,6 +58,12 @@ void handle_callback_alipay(request *rq);
 void handle_deposit_create(request *rq);
 void handle_undeposited_report(request *rq);
 
+void handle_tax_import(request *rq);
+void handle_tax_batch(request *rq);
+void handle_tax_payables(request *rq);
+void handle_tax_reconciliation(request *rq);
+void handle_tax_reconcile(request *rq);
+
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);
 

@@ -15,6 +15,12 @@
 #define COLLECT                                                                \
     (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP | ROLE_COLLECTOR | ROLE_TAX)
 
+/* the tax bureau's side: the county and the bureau */
+#define TAX_SIDE (ROLE_ADMIN | ROLE_COUNTY | ROLE_TAX)
+/* what someone owes: anyone who takes money */
+#define PAYABLES                                                               \
+    (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP | ROLE_TAX | ROLE_COLLECTOR)
+
 const route api_routes[] = {
     /* operations */
     {"GET", "/healthz", handle_healthz, PUBLIC, BODY_NONE, false},
@@ -92,6 +98,16 @@ const route api_routes[] = {
      BODY_NONE, true},
     {"POST", "/v1/enrolments", handle_enrolment_register, REGISTER, BODY_JSON,
      true},
+    /* the tax bureau: its payment detail, payables, reconciliation */
+    {"POST", "/v1/payments/import", handle_tax_import, TAX_SIDE, BODY_CSV,
+     true},
+    {"POST", "/v1/tax/payments", handle_tax_batch, TAX_SIDE, BODY_JSON_BULK,
+     true},
+    {"GET", "/v1/tax/payables", handle_tax_payables, PAYABLES, BODY_NONE, true},
+    {"GET", "/v1/tax/reconciliation", handle_tax_reconciliation, TAX_SIDE,
+     BODY_NONE, true},
+    {"POST", "/v1/tax/reconciliation", handle_tax_reconcile, TAX_SIDE,
+     BODY_JSON_BULK, true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

@@ -127,3 +127,10 @@ bench-roster: build/medins build/roster_gen
 build/roster_gen: bench/roster_gen.c
 	@mkdir -p build
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ bench/roster_gen.c
+
+# The tax-detail import benchmark: the county of bench/roster_gen.c imported,
+# then the tax bureau's daily detail (941,000 payment lines) imported, timed,
+# sent again (all duplicates), and the day reconciled (bench/tax_import.sh).
+.PHONY: bench-tax
+bench-tax: build/medins build/roster_gen
+	bench/tax_import.sh

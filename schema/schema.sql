@@ -909,9 +909,11 @@ CREATE FUNCTION public.tax_judge_lines(p_i integer[], p_voucher text[], p_id tex
           LEFT JOIN LATERAL tax_voucher_seen(s.channel, s.voucher, s.id_number, s.year,
                                              s.tier, s.amount, s.paid_at, p_scope) old
                  ON true
+          -- by the primary key, whatever the statistics say (a fresh,
+          -- empty table's would pick (year, status) and read every payer)
           LEFT JOIN LATERAL (
-              SELECT true AS yes FROM enrolments e WHERE e.id_number = s.id_number
-                 AND e.year = s.year AND e.status = 'paid' LIMIT 1) paid ON true
+              SELECT e.status = 'paid' AS yes FROM enrolments e
+               WHERE e.id_number = s.id_number AND e.year = s.year) paid ON true
           CROSS JOIN LATERAL (SELECT coverage_start(y, s.d) AS start) c) j
 $$;
 
@@ -978,8 +980,9 @@ BEGIN
         RETURN;
     END IF;
     ids := ARRAY(SELECT x FROM unnest(ids) x
-                  WHERE NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.id_number = x
-                                       AND e.year = p_year AND e.status = 'paid')
+                  WHERE (SELECT e.status FROM enrolments e
+                          WHERE e.id_number = x AND e.year = p_year)
+                        IS DISTINCT FROM 'paid'
                   ORDER BY x);
     RETURN QUERY
         SELECT 'ok', NULL::integer, NULL, NULL::bigint, NULL::bigint, NULL
@@ -1060,6 +1063,11 @@ BEGIN
     -- a line whose person someone else paid meanwhile: a duplicate when
     -- that was the same voucher (the same file sent twice at once), else
     -- already_paid (this statement sees what they committed)
+    IF cardinality(raced) = 0 THEN
+        RETURN QUERY SELECT x.i, x.outcome, x.detail FROM unnest(v) x
+                      WHERE x.outcome <> 'ok' ORDER BY x.i;
+        RETURN;
+    END IF;
     RETURN QUERY
         SELECT x.i, CASE WHEN x.i = ANY (raced) THEN coalesce(k.outcome, 'already_paid')
                          ELSE x.outcome END,

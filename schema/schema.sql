@@ -847,6 +847,17 @@ BEGIN
     RETURN 'reversed';
 END $$;
 
+CREATE FUNCTION public.targets_group_known() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.grp <> 'all' AND NOT EXISTS (SELECT 1 FROM categories c WHERE c.code = NEW.grp) THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+            MESSAGE = 'unknown category ' || NEW.grp;
+    END IF;
+    RETURN NEW;
+END $$;
+
 CREATE FUNCTION public.tax_bulk_checks_allowed() RETURNS boolean
     LANGUAGE sql STABLE
     AS $$
@@ -1447,6 +1458,16 @@ CREATE TABLE public.schema_migrations (
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.targets (
+    year integer NOT NULL,
+    region_code text NOT NULL,
+    grp text NOT NULL,
+    target bigint NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT targets_grp_check CHECK (((grp = 'all'::text) OR (grp ~ '^[a-z][a-z0-9_]{0,31}$'::text))),
+    CONSTRAINT targets_target_check CHECK (((target >= 0) AND (target <= 100000000)))
+);
+
 CREATE TABLE public.year_subsidies (
     year integer NOT NULL,
     tier smallint NOT NULL,
@@ -1515,6 +1536,9 @@ ALTER TABLE ONLY public.residents
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
+ALTER TABLE ONLY public.targets
+    ADD CONSTRAINT targets_pkey PRIMARY KEY (year, grp, region_code);
+
 ALTER TABLE ONLY public.year_subsidies
     ADD CONSTRAINT year_subsidies_pkey PRIMARY KEY (year, category, tier);
 
@@ -1571,6 +1595,10 @@ CREATE TRIGGER resident_categories_audit AFTER INSERT OR DELETE OR UPDATE ON pub
 CREATE TRIGGER resident_moves_audit AFTER INSERT ON public.resident_moves FOR EACH ROW EXECUTE FUNCTION public.audit_row('id_number');
 
 CREATE TRIGGER residents_audit AFTER INSERT OR DELETE OR UPDATE ON public.residents FOR EACH ROW WHEN ((current_setting('medins.bulk'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION public.audit_row('id_number');
+
+CREATE TRIGGER targets_audit AFTER INSERT OR DELETE OR UPDATE ON public.targets FOR EACH ROW EXECUTE FUNCTION public.audit_row('region_code');
+
+CREATE TRIGGER targets_group_known BEFORE INSERT OR UPDATE ON public.targets FOR EACH ROW EXECUTE FUNCTION public.targets_group_known();
 
 CREATE TRIGGER year_subsidies_audit AFTER INSERT OR DELETE OR UPDATE ON public.year_subsidies FOR EACH ROW EXECUTE FUNCTION public.audit_row('year');
 
@@ -1631,6 +1659,12 @@ ALTER TABLE ONLY public.resident_moves
 
 ALTER TABLE ONLY public.residents
     ADD CONSTRAINT residents_household_no_fkey FOREIGN KEY (household_no) REFERENCES public.households(household_no) ON UPDATE CASCADE;
+
+ALTER TABLE ONLY public.targets
+    ADD CONSTRAINT targets_region_code_fkey FOREIGN KEY (region_code) REFERENCES public.regions(code);
+
+ALTER TABLE ONLY public.targets
+    ADD CONSTRAINT targets_year_fkey FOREIGN KEY (year) REFERENCES public.years(year);
 
 ALTER TABLE ONLY public.year_subsidies
     ADD CONSTRAINT year_subsidies_category_fkey FOREIGN KEY (category) REFERENCES public.categories(code);

@@ -775,6 +775,257 @@ CREATE FUNCTION public.person_due(y public.years, t public.year_tiers, d date, x
            ORDER BY ys.subsidy DESC, ys.category LIMIT 1) AS b ON true
 $$;
 
+CREATE FUNCTION public.progress_categories_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM progress_sync(ARRAY(SELECT n.id_number FROM new_rows n));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM progress_sync(ARRAY(SELECT o.id_number FROM old_rows o));
+    ELSE
+        PERFORM progress_sync(ARRAY(
+            SELECT n.id_number FROM new_rows n
+              JOIN old_rows o ON o.id_number = n.id_number AND o.category = n.category
+                             AND o.valid_from = n.valid_from
+             WHERE o.valid_to IS DISTINCT FROM n.valid_to
+            UNION
+            SELECT n.id_number FROM new_rows n
+             WHERE NOT EXISTS (SELECT 1 FROM old_rows o
+                                WHERE o.id_number = n.id_number AND o.category = n.category
+                                  AND o.valid_from = n.valid_from)));
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.progress_days(p_year integer, p_region text) RETURNS TABLE(day date, added bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT d.day, sum(d.added)::bigint
+      FROM progress_daily d JOIN regions rg ON rg.code = d.region_code
+     WHERE d.year = p_year AND d.grp = 'all'
+       AND rg.path[(SELECT level FROM regions WHERE code = p_region)] = p_region
+     GROUP BY d.day ORDER BY d.day
+$$;
+
+CREATE FUNCTION public.progress_enrolled(p_year integer, p_region text, p_groups text[], p_as_of timestamp with time zone) RETURNS TABLE(child text, grp text, enrolled bigint)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    lvl   integer := (SELECT level FROM regions WHERE code = p_region);
+    day0  date;
+BEGIN
+    IF p_as_of IS NULL THEN
+        RETURN QUERY
+            SELECT rg.path[lvl + 1], c.grp, sum(c.enrolled)::bigint
+              FROM progress_counts c JOIN regions rg ON rg.code = c.region_code
+             WHERE c.year = p_year AND c.grp = ANY (p_groups) AND rg.path[lvl] = p_region
+             GROUP BY 1, 2;
+        RETURN;
+    END IF;
+    day0 := (p_as_of AT TIME ZONE 'Asia/Shanghai')::date;
+    RETURN QUERY
+        SELECT rg.path[lvl + 1], x.grp, sum(x.n)::bigint
+          FROM (SELECT d.region_code, d.grp, d.added AS n FROM progress_daily d
+                 WHERE d.year = p_year AND d.grp = ANY (p_groups) AND d.day < day0
+                UNION ALL
+                SELECT ev.region_code, ev.grp, ev.delta FROM progress_events ev
+                 WHERE ev.year = p_year AND ev.grp = ANY (p_groups)
+                   AND ev.at >= day0::timestamp AT TIME ZONE 'Asia/Shanghai'
+                   AND ev.at <= p_as_of) x
+          JOIN regions rg ON rg.code = x.region_code
+         WHERE rg.path[lvl] = p_region
+         GROUP BY 1, 2;
+END $$;
+
+CREATE FUNCTION public.progress_enrolments_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM progress_sync(ARRAY(SELECT n.id_number FROM new_rows n
+                                     WHERE n.status = 'paid'));
+    ELSIF TG_OP = 'UPDATE' THEN
+        -- only a changed status matters; progress_sync's own writes (and
+        -- renumbered people, whose counts travel with their rows) pass
+        PERFORM progress_sync(ARRAY(
+            SELECT n.id_number FROM new_rows n
+              JOIN old_rows o ON o.id_number = n.id_number AND o.year = n.year
+             WHERE o.status IS DISTINCT FROM n.status));
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.progress_enrolments_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    my_slot smallint := (pg_backend_pid() % 8)::smallint;
+BEGIN
+    WITH moves AS MATERIALIZED (
+        SELECT o.year, o.counted_region AS region_code, g.grp, -1 AS delta, now() AS at
+          FROM old_rows o, unnest(array_prepend('all', o.counted_groups)) g(grp)
+         WHERE o.counted_region IS NOT NULL),
+    counts AS (
+        INSERT INTO progress_counts AS t (year, grp, region_code, slot, enrolled)
+        SELECT m.year, m.grp, m.region_code, my_slot, sum(m.delta)
+          FROM moves m GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (year, grp, region_code, slot)
+        DO UPDATE SET enrolled = t.enrolled + excluded.enrolled),
+    daily AS (
+        INSERT INTO progress_daily AS t (year, grp, region_code, day, slot, added)
+        SELECT m.year, m.grp, m.region_code, (m.at AT TIME ZONE 'Asia/Shanghai')::date,
+               my_slot, sum(m.delta)
+          FROM moves m GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (year, grp, region_code, day, slot)
+        DO UPDATE SET added = t.added + excluded.added)
+    INSERT INTO progress_events (year, at, grp, region_code, delta)
+    SELECT m.year, m.at, m.grp, m.region_code, m.delta FROM moves m;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.progress_exemptions_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM progress_sync(ARRAY(SELECT n.id_number FROM new_rows n
+                                     WHERE n.status = 'approved'));
+    ELSE
+        PERFORM progress_sync(ARRAY(
+            SELECT n.id_number FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE (o.status = 'approved') <> (n.status = 'approved')
+                OR o.id_number <> n.id_number OR o.year <> n.year));
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.progress_households_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM progress_sync(ARRAY(
+        SELECT r.id_number FROM new_rows n
+          JOIN old_rows o ON o.household_no = n.household_no
+          JOIN residents r ON r.household_no = n.household_no
+         WHERE o.region_code <> n.region_code));
+    RETURN NULL;
+END $$;
+
+CREATE TABLE public.enrolments (
+    id_number text NOT NULL,
+    year integer NOT NULL,
+    tier smallint,
+    status text NOT NULL,
+    payment_id bigint,
+    paid_at timestamp with time zone,
+    coverage_start date,
+    coverage_end date,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    counted_region text,
+    counted_groups text[],
+    CONSTRAINT enrolments_check CHECK (((status = 'paid'::text) = (payment_id IS NOT NULL))),
+    CONSTRAINT enrolments_status_check CHECK ((status = ANY (ARRAY['registered'::text, 'paid'::text, 'reversed'::text])))
+);
+
+CREATE FUNCTION public.progress_place(e public.enrolments, OUT region text, OUT groups text[]) RETURNS record
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT h.region_code,
+           ARRAY(SELECT DISTINCT rc.category FROM resident_categories rc, years y
+                  WHERE y.year = e.year AND rc.id_number = e.id_number
+                    AND rc.valid_from <= y.coverage_end
+                    AND (rc.valid_to IS NULL OR rc.valid_to >= y.collection_start)
+                  ORDER BY 1)
+      FROM residents r JOIN households h ON h.household_no = r.household_no
+     WHERE r.id_number = e.id_number AND e.status = 'paid'
+       AND NOT EXISTS (SELECT 1 FROM exemptions x
+                        WHERE x.id_number = e.id_number AND x.year = e.year
+                          AND x.status = 'approved')
+$$;
+
+CREATE FUNCTION public.progress_residents_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM progress_sync(ARRAY(
+        SELECT n.id_number FROM new_rows n JOIN old_rows o ON o.id_number = n.id_number
+         WHERE o.household_no <> n.household_no));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.progress_sync(p_ids text[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    my_slot smallint := (pg_backend_pid() % 8)::smallint;
+BEGIN
+    IF cardinality(p_ids) = 0 THEN
+        RETURN;
+    END IF;
+    WITH cur AS MATERIALIZED (
+        SELECT e.id_number, e.year, e.paid_at, e.counted_region, e.counted_groups,
+               p.region AS want_region, p.groups AS want_groups
+          FROM (SELECT DISTINCT x FROM unnest(p_ids) x) k
+          JOIN enrolments e ON e.id_number = k.x
+          LEFT JOIN LATERAL progress_place(e) p ON true
+         WHERE e.counted_region IS NOT NULL OR e.status = 'paid'),
+    changed AS MATERIALIZED (
+        SELECT * FROM cur
+         WHERE (counted_region, counted_groups) IS DISTINCT FROM (want_region, want_groups)),
+    moves AS MATERIALIZED (
+        SELECT c.year, c.counted_region AS region_code, g.grp, -1 AS delta, now() AS at
+          FROM changed c, unnest(array_prepend('all', c.counted_groups)) g(grp)
+         WHERE c.counted_region IS NOT NULL
+        UNION ALL
+        SELECT c.year, c.want_region, g.grp, 1,
+               CASE WHEN c.counted_region IS NULL THEN least(coalesce(c.paid_at, now()), now())
+                    ELSE now() END
+          FROM changed c, unnest(array_prepend('all', c.want_groups)) g(grp)
+         WHERE c.want_region IS NOT NULL),
+    counts AS (
+        INSERT INTO progress_counts AS t (year, grp, region_code, slot, enrolled)
+        SELECT m.year, m.grp, m.region_code, my_slot, sum(m.delta)
+          FROM moves m GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (year, grp, region_code, slot)
+        DO UPDATE SET enrolled = t.enrolled + excluded.enrolled),
+    daily AS (
+        INSERT INTO progress_daily AS t (year, grp, region_code, day, slot, added)
+        SELECT m.year, m.grp, m.region_code, (m.at AT TIME ZONE 'Asia/Shanghai')::date,
+               my_slot, sum(m.delta)
+          FROM moves m GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (year, grp, region_code, day, slot)
+        DO UPDATE SET added = t.added + excluded.added),
+    events AS (
+        INSERT INTO progress_events (year, at, grp, region_code, delta)
+        SELECT m.year, m.at, m.grp, m.region_code, m.delta FROM moves m)
+    UPDATE enrolments e
+       SET counted_region = c.want_region, counted_groups = c.want_groups
+      FROM changed c
+     WHERE e.id_number = c.id_number AND e.year = c.year;
+END $$;
+
+CREATE FUNCTION public.progress_targets(p_year integer, p_region text, p_groups text[]) RETURNS TABLE(region_code text, path text, grp text, target bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT t.region_code, array_to_string(rg.path, ','), t.grp, t.target
+      FROM targets t JOIN regions rg ON rg.code = t.region_code
+     WHERE t.year = p_year AND t.grp = ANY (p_groups)
+       AND rg.path[(SELECT level FROM regions WHERE code = p_region)] = p_region
+$$;
+
+CREATE FUNCTION public.progress_years_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM progress_sync(ARRAY(
+        SELECT e.id_number FROM new_rows n JOIN old_rows o ON o.year = n.year
+          JOIN enrolments e ON e.year = n.year
+         WHERE (o.collection_start, o.coverage_end) <> (n.collection_start, n.coverage_end)
+           AND (e.status = 'paid' OR e.counted_region IS NOT NULL)));
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION public.record_anomaly(p_channel text, p_external_id text, p_out_trade_no text, p_kind text, p_amount bigint, p_detail text, p_notification jsonb) RETURNS void
     LANGUAGE sql
     AS $$
@@ -857,6 +1108,93 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+
+CREATE FUNCTION public.targets_put(p_year integer, p_regions text[], p_groups text[], p_targets bigint[], p_scope text, p_replace boolean) RETURNS TABLE(i integer, field text, problem text)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM years y WHERE y.year = p_year) THEN
+        RETURN QUERY SELECT 0, 'year'::text, 'unknown_year'::text;
+        RETURN;
+    END IF;
+    RETURN QUERY
+        WITH l AS (SELECT u.* FROM unnest(p_regions, p_groups, p_targets)
+                                   WITH ORDINALITY AS u(region_code, grp, target, i))
+        SELECT l.i::integer, 'region_code'::text,
+               CASE WHEN rg.code IS NULL THEN 'unknown_region' ELSE 'out_of_scope' END
+          FROM l LEFT JOIN regions rg ON rg.code = l.region_code
+         WHERE rg.code IS NULL OR (p_scope IS NOT NULL AND NOT p_scope = ANY (rg.path))
+        UNION ALL
+        SELECT l.i::integer, 'group', 'unknown_category' FROM l
+         WHERE l.grp <> 'all' AND NOT EXISTS (SELECT 1 FROM categories c WHERE c.code = l.grp)
+        UNION ALL
+        SELECT d.i::integer, 'region_code', 'duplicate'
+          FROM (SELECT l.i, row_number() OVER (PARTITION BY l.region_code, l.grp
+                                               ORDER BY l.i) AS n FROM l) d
+         WHERE d.n > 1
+         ORDER BY 1, 2;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    IF p_replace THEN
+        DELETE FROM targets t USING regions rg
+         WHERE t.year = p_year AND rg.code = t.region_code
+           AND (p_scope IS NULL OR p_scope = ANY (rg.path))
+           AND NOT EXISTS (SELECT 1 FROM unnest(p_regions, p_groups) u(region_code, grp)
+                            WHERE u.region_code = t.region_code AND u.grp = t.grp);
+    END IF;
+    INSERT INTO targets AS t (year, region_code, grp, target)
+    SELECT p_year, u.region_code, u.grp, u.target
+      FROM unnest(p_regions, p_groups, p_targets) u(region_code, grp, target)
+     ORDER BY u.grp, u.region_code
+    ON CONFLICT (year, grp, region_code) DO UPDATE
+       SET target = excluded.target, updated_at = now()
+     WHERE t.target <> excluded.target;
+END $$;
+
+CREATE FUNCTION public.targets_suggest(p_year integer, p_region text, p_group text, p_goal_bp bigint, p_rounding text, p_emp_regions text[], p_emp_counts bigint[]) RETURNS TABLE(region_code text, name text, registered bigint, exempted bigint, employee_insured bigint, base bigint, target bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH lvl AS (SELECT level FROM regions WHERE code = p_region),
+    yr AS (SELECT * FROM years WHERE year = p_year),
+    people AS (
+        SELECT rg.path[(SELECT level FROM lvl) + 1] AS child,
+               EXISTS (SELECT 1 FROM exemptions x WHERE x.id_number = r.id_number
+                          AND x.year = p_year AND x.status = 'approved') AS exempt
+          FROM residents r
+          JOIN households h ON h.household_no = r.household_no
+          JOIN regions rg ON rg.code = h.region_code
+         WHERE r.removed_at IS NULL AND rg.path[(SELECT level FROM lvl)] = p_region
+           AND (p_group = 'all' OR EXISTS (
+                SELECT 1 FROM resident_categories rc, yr
+                 WHERE rc.id_number = r.id_number AND rc.category = p_group
+                   AND rc.valid_from <= yr.coverage_end
+                   AND (rc.valid_to IS NULL OR rc.valid_to >= yr.collection_start)))),
+    counted AS (
+        SELECT p.child, count(*) AS registered, count(*) FILTER (WHERE p.exempt) AS exempted
+          FROM people p WHERE p.child IS NOT NULL GROUP BY p.child),
+    emp AS (
+        SELECT rg.path[(SELECT level FROM lvl) + 1] AS child, sum(e.n)::bigint AS n
+          FROM unnest(p_emp_regions, p_emp_counts) e(code, n)
+          JOIN regions rg ON rg.code = e.code
+         GROUP BY 1),
+    rows AS (
+        SELECT c.code, c.name, coalesce(k.registered, 0) AS registered,
+               coalesce(k.exempted, 0) AS exempted, coalesce(e.n, 0) AS employee
+          FROM regions c
+          LEFT JOIN counted k ON k.child = c.code
+          LEFT JOIN emp e ON e.child = c.code
+         WHERE c.parent_code = p_region)
+    SELECT r.code, r.name, r.registered, r.exempted, r.employee,
+           greatest(r.registered - r.exempted - r.employee, 0),
+           CASE p_rounding
+               WHEN 'down' THEN greatest(r.registered - r.exempted - r.employee, 0) * p_goal_bp / 10000
+               WHEN 'up' THEN (greatest(r.registered - r.exempted - r.employee, 0) * p_goal_bp + 9999) / 10000
+               ELSE (greatest(r.registered - r.exempted - r.employee, 0) * p_goal_bp + 5000) / 10000
+           END
+      FROM rows r ORDER BY r.code
+$$;
 
 CREATE FUNCTION public.tax_bulk_checks_allowed() RETURNS boolean
     LANGUAGE sql STABLE
@@ -1253,20 +1591,6 @@ ALTER TABLE public.deposits ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
-CREATE TABLE public.enrolments (
-    id_number text NOT NULL,
-    year integer NOT NULL,
-    tier smallint,
-    status text NOT NULL,
-    payment_id bigint,
-    paid_at timestamp with time zone,
-    coverage_start date,
-    coverage_end date,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT enrolments_check CHECK (((status = 'paid'::text) = (payment_id IS NOT NULL))),
-    CONSTRAINT enrolments_status_check CHECK ((status = ANY (ARRAY['registered'::text, 'paid'::text, 'reversed'::text])))
-);
-
 CREATE TABLE public.exemptions (
     id bigint NOT NULL,
     id_number text NOT NULL,
@@ -1378,6 +1702,31 @@ ALTER TABLE public.payments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE TABLE public.progress_counts (
+    year integer NOT NULL,
+    grp text NOT NULL,
+    region_code text NOT NULL,
+    slot smallint NOT NULL,
+    enrolled bigint NOT NULL
+);
+
+CREATE TABLE public.progress_daily (
+    year integer NOT NULL,
+    grp text NOT NULL,
+    region_code text NOT NULL,
+    day date NOT NULL,
+    slot smallint NOT NULL,
+    added bigint NOT NULL
+);
+
+CREATE TABLE public.progress_events (
+    year integer NOT NULL,
+    at timestamp with time zone NOT NULL,
+    grp text NOT NULL,
+    region_code text NOT NULL,
+    delta integer NOT NULL
 );
 
 CREATE TABLE public.regions (
@@ -1521,6 +1870,12 @@ ALTER TABLE ONLY public.payments
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.progress_counts
+    ADD CONSTRAINT progress_counts_pkey PRIMARY KEY (year, grp, region_code, slot);
+
+ALTER TABLE ONLY public.progress_daily
+    ADD CONSTRAINT progress_daily_pkey PRIMARY KEY (year, grp, region_code, day, slot);
+
 ALTER TABLE ONLY public.regions
     ADD CONSTRAINT regions_pkey PRIMARY KEY (code);
 
@@ -1564,6 +1919,8 @@ CREATE INDEX payments_cash_idx ON public.payments USING btree (paid_at) WHERE (c
 
 CREATE INDEX payments_paid_at_idx ON public.payments USING btree (paid_at);
 
+CREATE INDEX progress_events_at_idx ON public.progress_events USING btree (year, at);
+
 CREATE INDEX regions_parent_idx ON public.regions USING btree (parent_code);
 
 CREATE INDEX regions_path_idx ON public.regions USING gin (path);
@@ -1587,6 +1944,50 @@ CREATE TRIGGER exemptions_audit AFTER INSERT OR DELETE OR UPDATE ON public.exemp
 CREATE TRIGGER households_audit AFTER INSERT OR DELETE OR UPDATE ON public.households FOR EACH ROW WHEN ((current_setting('medins.bulk'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION public.audit_row('household_no');
 
 CREATE TRIGGER payments_audit AFTER DELETE OR UPDATE ON public.payments FOR EACH ROW EXECUTE FUNCTION public.audit_row('id');
+
+CREATE TRIGGER progress_categories_delete AFTER DELETE ON public.resident_categories REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_categories_changed();
+
+ALTER TABLE public.resident_categories ENABLE ALWAYS TRIGGER progress_categories_delete;
+
+CREATE TRIGGER progress_categories_insert AFTER INSERT ON public.resident_categories REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_categories_changed();
+
+ALTER TABLE public.resident_categories ENABLE ALWAYS TRIGGER progress_categories_insert;
+
+CREATE TRIGGER progress_categories_update AFTER UPDATE ON public.resident_categories REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_categories_changed();
+
+ALTER TABLE public.resident_categories ENABLE ALWAYS TRIGGER progress_categories_update;
+
+CREATE TRIGGER progress_enrolments_delete AFTER DELETE ON public.enrolments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_enrolments_deleted();
+
+ALTER TABLE public.enrolments ENABLE ALWAYS TRIGGER progress_enrolments_delete;
+
+CREATE TRIGGER progress_enrolments_insert AFTER INSERT ON public.enrolments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_enrolments_changed();
+
+ALTER TABLE public.enrolments ENABLE ALWAYS TRIGGER progress_enrolments_insert;
+
+CREATE TRIGGER progress_enrolments_update AFTER UPDATE ON public.enrolments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_enrolments_changed();
+
+ALTER TABLE public.enrolments ENABLE ALWAYS TRIGGER progress_enrolments_update;
+
+CREATE TRIGGER progress_exemptions_insert AFTER INSERT ON public.exemptions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_exemptions_changed();
+
+ALTER TABLE public.exemptions ENABLE ALWAYS TRIGGER progress_exemptions_insert;
+
+CREATE TRIGGER progress_exemptions_update AFTER UPDATE ON public.exemptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_exemptions_changed();
+
+ALTER TABLE public.exemptions ENABLE ALWAYS TRIGGER progress_exemptions_update;
+
+CREATE TRIGGER progress_households_update AFTER UPDATE ON public.households REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_households_changed();
+
+ALTER TABLE public.households ENABLE ALWAYS TRIGGER progress_households_update;
+
+CREATE TRIGGER progress_residents_update AFTER UPDATE ON public.residents REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_residents_changed();
+
+ALTER TABLE public.residents ENABLE ALWAYS TRIGGER progress_residents_update;
+
+CREATE TRIGGER progress_years_update AFTER UPDATE ON public.years REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.progress_years_changed();
+
+ALTER TABLE public.years ENABLE ALWAYS TRIGGER progress_years_update;
 
 CREATE TRIGGER regions_audit AFTER INSERT OR DELETE OR UPDATE ON public.regions FOR EACH ROW EXECUTE FUNCTION public.audit_row('code');
 

@@ -78,6 +78,8 @@ static bool load_numbers(config *cfg)
     NUM(max_connections, "HTTP_MAX_CONNECTIONS", 4000, 16, 100000);
     NUM(shutdown_grace_s, "SHUTDOWN_GRACE_S", 20, 0, 3600);
     NUM(token_cache_ttl_s, "TOKEN_CACHE_TTL_S", 30, 0, 3600);
+    NUM(progress_warn_pct, "PROGRESS_WARN_PCT", 80, 0, 100);
+    NUM(progress_alert_pct, "PROGRESS_ALERT_PCT", 70, 0, 100);
 #undef NUM
     return true;
 }

@@ -64,6 +64,12 @@ void handle_tax_payables(request *rq);
 void handle_tax_reconciliation(request *rq);
 void handle_tax_reconcile(request *rq);
 
+void handle_targets_put(request *rq);
+void handle_targets_get(request *rq);
+void handle_target_suggestion(request *rq);
+void handle_progress_get(request *rq);
+void handle_progress_daily(request *rq);
+
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);
 

@@ -108,6 +108,14 @@ const route api_routes[] = {
      BODY_NONE, true},
     {"POST", "/v1/tax/reconciliation", handle_tax_reconcile, TAX_SIDE,
      BODY_JSON_BULK, true},
+    /* targets and progress (通报表): everyone reads inside their region */
+    {"PUT", "/v1/targets/{year}", handle_targets_put, CONFIG, BODY_RAW, true},
+    {"GET", "/v1/targets/{year}", handle_targets_get, ANYONE, BODY_NONE, true},
+    {"POST", "/v1/targets/{year}/suggestion", handle_target_suggestion, CONFIG,
+     BODY_JSON, true},
+    {"GET", "/v1/progress", handle_progress_get, ANYONE, BODY_NONE, true},
+    {"GET", "/v1/progress/daily", handle_progress_daily, ANYONE, BODY_NONE,
+     true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

@@ -529,6 +529,68 @@ db_status db_import_regions(db_conn *c, db_region_fn fn, void *cls);
 db_status db_import_audit(db_conn *c, const char *action, const char *entity,
                           const char *key, const char *after_json);
 
+/* ---- targets and progress (migrations 010, 011) ---- */
+extern const db_stmt db_target_statements[];
+extern const db_stmt db_progress_statements[];
+
+typedef struct {
+    char region_code[CODE_MAX_BYTES];
+    char region_name[NAME_MAX_BYTES];
+    char grp[40];
+    int64_t target;
+    char updated_at[TS_BYTES];
+} db_target;
+
+/* A line targets_put() refused: index from 1 (0: the year), the field and
+ * the problem (see migration 011). */
+typedef void (*db_target_problem_fn)(void *cls, int i, const char *field,
+                                     const char *problem);
+/* Stores the lines (parallel PostgreSQL array literals) all or nothing;
+ * *nproblems counts the lines refused (then nothing is stored). */
+db_status db_targets_put(db_conn *c, int year, const char *regions,
+                         const char *groups, const char *targets,
+                         const char *scope, bool replace,
+                         db_target_problem_fn fn, void *cls, int *nproblems);
+typedef void (*db_target_fn)(void *cls, const db_target *t);
+/* The year's targets under region; grp NULL for every group. */
+db_status db_targets_list(db_conn *c, int year, const char *region,
+                          const char *grp, db_target_fn fn, void *cls);
+
+typedef struct {
+    char region_code[CODE_MAX_BYTES];
+    char name[NAME_MAX_BYTES];
+    int64_t registered, exempted, employee_insured, base, target;
+} db_target_suggestion;
+typedef void (*db_suggestion_fn)(void *cls, const db_target_suggestion *s);
+/* See targets_suggest() in migration 011; emp_regions / emp_counts are
+ * parallel array literals ("{}" for none). */
+db_status db_targets_suggest(db_conn *c, int year, const char *region,
+                             const char *grp, int64_t goal_bp,
+                             const char *rounding, const char *emp_regions,
+                             const char *emp_counts, db_suggestion_fn fn,
+                             void *cls);
+
+/* Enrolled per direct child of region ("" for households placed on the
+ * region itself) and group, now (as_of NULL) or as of an RFC 3339 time.
+ * groups: an array literal such as "{all,tkry}". */
+typedef void (*db_enrolled_fn)(void *cls, const char *child, const char *grp,
+                               int64_t enrolled);
+db_status db_progress_enrolled(db_conn *c, int year, const char *region,
+                               const char *groups, const char *as_of,
+                               db_enrolled_fn fn, void *cls);
+/* Targets set on region and below: path is "county,township,...". */
+typedef void (*db_target_path_fn)(void *cls, const char *path, const char *grp,
+                                  int64_t target);
+db_status db_progress_targets(db_conn *c, int year, const char *region,
+                              const char *groups, db_target_path_fn fn,
+                              void *cls);
+/* Whether the year is configured. */
+db_status db_year_exists(db_conn *c, int year, bool *known);
+/* Net enrolments per Beijing day under region, in date order. */
+typedef void (*db_day_fn)(void *cls, const char *day, int64_t added);
+db_status db_progress_days(db_conn *c, int year, const char *region,
+                           db_day_fn fn, void *cls);
+
 /* copies a result field into a fixed buffer, truncating safely */
 void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row,
                    int col);

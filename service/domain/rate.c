@@ -59,3 +59,27 @@ bool rate_format(int64_t num, int64_t den, char out[32])
     out[w] = '\0';
     return true;
 }
+
+bool rate_parse_percent(const char *s, int64_t *bp_out)
+{
+    int64_t whole = 0, frac = 0;
+    int nwhole = 0, nfrac = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9' && nwhole < 4; p++, nwhole++)
+        whole = whole * 10 + (*p - '0');
+    if (nwhole == 0)
+        return false;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9' && nfrac < 2; p++, nfrac++)
+            frac = frac * 10 + (*p - '0');
+        if (nfrac == 0)
+            return false;
+        if (nfrac == 1)
+            frac *= 10;
+    }
+    int64_t bp = whole * 100 + frac;
+    if (*p != '\0' || bp > 10000)
+        return false;
+    *bp_out = bp;
+    return true;
+}

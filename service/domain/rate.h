@@ -20,4 +20,9 @@ bool rate_format(int64_t num, int64_t den, char out[32]);
  * only on success. */
 bool rate_basis_points(int64_t num, int64_t den, int64_t *bp_out);
 
+/* A percentage as people write it ("80", "82.5", "95.00": at most two
+ * decimals, 0 to 100) in basis points (8000, 8250, 9500). False for
+ * anything else; *bp_out is written only on success. */
+bool rate_parse_percent(const char *s, int64_t *bp_out);
+
 #endif

@@ -32,7 +32,8 @@ typedef struct {
 typedef struct {
     char code[PROGRESS_CODE_BYTES];
     char name[PROGRESS_NAME_BYTES];
-    int rank; /* 1.. by rate descending, ties by code; 0 for the total */
+    int level; /* 1 county .. 4 group */
+    int rank;  /* 1.. by rate descending, ties by code; 0 for the total */
     progress_cell all;
     progress_cell groups[PROGRESS_MAX_GROUPS]; /* report->group_codes order */
     bool below_warn;   /* rate under report->warn_bp (80 % by default) */
@@ -57,6 +58,27 @@ typedef struct {
 } progress_report;
 
 void progress_report_free(progress_report *r);
+
+/* A target set on some region: its path (county first, itself last) and
+ * its group column (-1 for 'all', else an index into group_codes). */
+typedef struct {
+    char path[4][PROGRESS_CODE_BYTES];
+    int depth;
+    int group;
+    int64_t target;
+} progress_target;
+
+/* The target shown for the region at depth (1 county .. 4 group) whose
+ * code is given: its own, else the sum of its children's (recursively);
+ * false when neither it nor anything under it has one. */
+bool progress_target_of(const progress_target *targets, size_t n,
+                        const char *code, int depth, int group, int64_t *out);
+
+/* Fills every cell's rate from its target and enrolled, ranks the rows
+ * (rate descending, rows without a rate last, ties by code), and sets the
+ * flags: below the warn and alert thresholds, and the three lowest rates
+ * when more than three rows have one. */
+void progress_rank(progress_report *r);
 
 /* The title of the exported files:
  * "大竹县2027年度城乡居民医保筹资完成情况通报表（截止2026年12月10日18时）". */

@@ -355,9 +355,10 @@ SELECT progress_sync(ARRAY(SELECT DISTINCT e.id_number FROM enrolments e
 -- problem: unknown_year, unknown_region, out_of_scope, unknown_category,
 -- duplicate) and stores nothing when there is one. p_replace also deletes
 -- the year's targets inside p_scope (NULL: everywhere) that the lines do
--- not name.
+-- not name. p_check_only: look for problems, store nothing.
 CREATE FUNCTION targets_put(p_year integer, p_regions text[], p_groups text[],
-                            p_targets bigint[], p_scope text, p_replace boolean)
+                            p_targets bigint[], p_scope text, p_replace boolean,
+                            p_check_only boolean)
 RETURNS TABLE (i integer, field text, problem text)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -382,7 +383,7 @@ BEGIN
                                                ORDER BY l.i) AS n FROM l) d
          WHERE d.n > 1
          ORDER BY 1, 2;
-    IF FOUND THEN
+    IF FOUND OR p_check_only THEN
         RETURN;
     END IF;
     IF p_replace THEN

@@ -1109,7 +1109,7 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION public.targets_put(p_year integer, p_regions text[], p_groups text[], p_targets bigint[], p_scope text, p_replace boolean) RETURNS TABLE(i integer, field text, problem text)
+CREATE FUNCTION public.targets_put(p_year integer, p_regions text[], p_groups text[], p_targets bigint[], p_scope text, p_replace boolean, p_check_only boolean) RETURNS TABLE(i integer, field text, problem text)
     LANGUAGE plpgsql
     AS $$
 #variable_conflict use_column
@@ -1134,7 +1134,7 @@ BEGIN
                                                ORDER BY l.i) AS n FROM l) d
          WHERE d.n > 1
          ORDER BY 1, 2;
-    IF FOUND THEN
+    IF FOUND OR p_check_only THEN
         RETURN;
     END IF;
     IF p_replace THEN

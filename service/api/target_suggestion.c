@@ -200,7 +200,8 @@ void handle_target_suggestion(request *rq)
             st = a && b && c
                      ? db_targets_put(rq->db, (int)y, a, b, c,
                                       rq->who.region[0] ? rq->who.region : NULL,
-                                      false, on_problem, &problem, &nproblems)
+                                      false, false, on_problem, &problem,
+                                      &nproblems)
                      : DB_ERROR;
             buf_free(&ba);
             buf_free(&bb);

@@ -212,6 +212,29 @@ static outcome json_lines_or_reply(request *rq, target_lines *t)
     return OUT_CONTINUE;
 }
 
+static size_t line_key(json_t *rejection)
+{
+    json_t *k = json_object_get(rejection, "line");
+    if (!k)
+        k = json_object_get(rejection, "index");
+    return (size_t)json_integer_value(k);
+}
+
+/* The rejected lines in line order (shape problems are found before the
+ * database's). */
+static void sort_rejected(json_t *arr)
+{
+    size_t n = json_array_size(arr);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && line_key(json_array_get(arr, j - 1)) >
+                                        line_key(json_array_get(arr, j));
+             j--) {
+            json_t *a = json_incref(json_array_get(arr, j - 1));
+            json_array_set(arr, j - 1, json_array_get(arr, j));
+            json_array_set_new(arr, j, a);
+        }
+}
+
 static const char *problem_text(const char *p)
 {
     if (!strcmp(p, "unknown_region"))
@@ -310,7 +333,11 @@ void handle_targets_put(request *rq)
     int nproblems = 0;
     problem_ctx px = {&t, false};
     db_status st = DB_OK;
-    if (json_array_size(t.rejected) == 0) {
+    /* the database checks what the lines' shape cannot tell (regions,
+     * categories, scope, duplicates), for every line, storing only when
+     * all are good */
+    bool shape_ok = json_array_size(t.rejected) == 0;
+    if (t.n > 0) {
         buf a = {0}, b = {0}, c = {0};
         bool ok =
             buf_printf(&a, "{%s}", t.regions.data ? t.regions.data : "") &&
@@ -323,9 +350,10 @@ void handle_targets_put(request *rq)
         buf_free(&b);
         buf_free(&c);
         const char *scope = rq->who.region[0] ? rq->who.region : NULL;
-        st = ok ? db_targets_put(rq->db, year, regions, groups, targets, scope,
-                                 replace, on_problem, &px, &nproblems)
-                : DB_ERROR;
+        st =
+            ok ? db_targets_put(rq->db, year, regions, groups, targets, scope,
+                                replace, !shape_ok, on_problem, &px, &nproblems)
+               : DB_ERROR;
     }
     free(regions);
     free(groups);
@@ -343,6 +371,7 @@ void handle_targets_put(request *rq)
     }
     size_t bad = json_array_size(t.rejected);
     if (bad) {
+        sort_rejected(t.rejected);
         json_t *first = json_object_get(json_array_get(t.rejected, 0), "error");
         json_t *body = json_pack(
             "{s:{s:s,s:s,s:O},s:O}", "error", "code", "validation_failed",

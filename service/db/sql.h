@@ -546,10 +546,11 @@ typedef struct {
 typedef void (*db_target_problem_fn)(void *cls, int i, const char *field,
                                      const char *problem);
 /* Stores the lines (parallel PostgreSQL array literals) all or nothing;
- * *nproblems counts the lines refused (then nothing is stored). */
+ * *nproblems counts the lines refused (then nothing is stored).
+ * check_only: report the problems, store nothing. */
 db_status db_targets_put(db_conn *c, int year, const char *regions,
                          const char *groups, const char *targets,
-                         const char *scope, bool replace,
+                         const char *scope, bool replace, bool check_only,
                          db_target_problem_fn fn, void *cls, int *nproblems);
 typedef void (*db_target_fn)(void *cls, const db_target *t);
 /* The year's targets under region; grp NULL for every group. */

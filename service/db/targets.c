@@ -10,7 +10,7 @@
 const db_stmt db_target_statements[] = {
     {"targets_put",
      "SELECT i, field, problem FROM targets_put($1, $2::text[], $3::text[], "
-     "$4::bigint[], $5, $6::boolean)"},
+     "$4::bigint[], $5, $6::boolean, $7::boolean)"},
     {"targets_list",
      "SELECT t.region_code, rg.name, t.grp, t.target, "
      "to_char(t.updated_at AT TIME ZONE 'Asia/Shanghai', "
@@ -28,15 +28,20 @@ const db_stmt db_target_statements[] = {
 
 db_status db_targets_put(db_conn *c, int year, const char *regions,
                          const char *groups, const char *targets,
-                         const char *scope, bool replace,
+                         const char *scope, bool replace, bool check_only,
                          db_target_problem_fn fn, void *cls, int *nproblems)
 {
     char y[16];
     snprintf(y, sizeof y, "%d", year);
-    const char *p[] = {y,       regions, groups,
-                       targets, scope,   replace ? "true" : "false"};
+    const char *p[] = {y,
+                       regions,
+                       groups,
+                       targets,
+                       scope,
+                       replace ? "true" : "false",
+                       check_only ? "true" : "false"};
     PGresult *r;
-    db_status st = db_exec(c, "targets_put", 6, p, &r);
+    db_status st = db_exec(c, "targets_put", 7, p, &r);
     if (st != DB_OK)
         return st;
     *nproblems = PQntuples(r);

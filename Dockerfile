@@ -19,6 +19,7 @@ RUN apt-get update \
         libjansson-dev \
         libpq-dev \
         libssl-dev \
+        libxlsxwriter-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -38,6 +39,7 @@ RUN apt-get update \
         libjansson4 \
         libpq5 \
         libssl3 \
+        libxlsxwriter4 \
         ca-certificates \
         curl \
  && rm -rf /var/lib/apt/lists/*

@@ -10,7 +10,7 @@ VAR_DIR ?= var
 export VAR_DIR
 
 CC ?= cc
-PKGS := libmicrohttpd jansson libpq libcrypto
+PKGS := libmicrohttpd jansson libpq libcrypto xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)

@@ -6,8 +6,11 @@
 set -euo pipefail
 
 libs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
-      libssl-dev ca-certificates)
-[ "${1:-}" = "--run" ] || libs+=(check libcurl4-openssl-dev clang-format curl)
+      libssl-dev libxlsxwriter-dev ca-certificates)
+# python3-openpyxl: the unit tests read the XLSX export back with Debian's
+# /usr/bin/python3 (tests/tools/xlsx_cells.py)
+[ "${1:-}" = "--run" ] ||
+    libs+=(check libcurl4-openssl-dev clang-format curl python3-openpyxl)
 
 missing=()
 for p in "${libs[@]}"; do

@@ -18,6 +18,8 @@ Suite *callback_crypto_suite(void);
 Suite *payment_rules_suite(void);
 Suite *fingerprint_suite(void);
 Suite *progress_rules_suite(void);
+Suite *progress_csv_suite(void);
+Suite *progress_xlsx_suite(void);
 
 int main(void)
 {
@@ -35,6 +37,8 @@ int main(void)
     srunner_add_suite(sr, payment_rules_suite());
     srunner_add_suite(sr, fingerprint_suite());
     srunner_add_suite(sr, progress_rules_suite());
+    srunner_add_suite(sr, progress_csv_suite());
+    srunner_add_suite(sr, progress_xlsx_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -69,6 +69,8 @@ void handle_targets_get(request *rq);
 void handle_target_suggestion(request *rq);
 void handle_progress_get(request *rq);
 void handle_progress_daily(request *rq);
+void handle_progress_csv(request *rq);
+void handle_progress_xlsx(request *rq);
 
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);

@@ -116,6 +116,8 @@ const route api_routes[] = {
     {"GET", "/v1/progress", handle_progress_get, ANYONE, BODY_NONE, true},
     {"GET", "/v1/progress/daily", handle_progress_daily, ANYONE, BODY_NONE,
      true},
+    {"GET", "/v1/progress.csv", handle_progress_csv, ANYONE, BODY_NONE, true},
+    {"GET", "/v1/progress.xlsx", handle_progress_xlsx, ANYONE, BODY_NONE, true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

@@ -5,6 +5,8 @@
 
 #include "domain/rate.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,4 +111,32 @@ void progress_rank(progress_report *r)
     if (rated > 3)
         for (size_t i = rated - 3; i < rated; i++)
             r->rows[i].bottom_three = true;
+}
+
+/* A threshold in hundredths of a percent, without trailing zeros:
+ * 8000 -> "80", 8250 -> "82.5", 8255 -> "82.55". */
+static void format_bp(int64_t bp, char *dst, size_t n)
+{
+    uint64_t v = bp < 0 ? 0 : (uint64_t)bp;
+    uint64_t whole = v / 100, frac = v % 100;
+    if (frac == 0)
+        snprintf(dst, n, "%" PRIu64, whole);
+    else if (frac % 10 == 0)
+        snprintf(dst, n, "%" PRIu64 ".%" PRIu64, whole, frac / 10);
+    else
+        snprintf(dst, n, "%" PRIu64 ".%02" PRIu64, whole, frac);
+}
+
+void progress_notes(const progress_report *r, const progress_row *row,
+                    char *dst, size_t n)
+{
+    char pct[32];
+    size_t len = 0;
+    dst[0] = '\0';
+    if (row->below_alert || row->below_warn) {
+        format_bp(row->below_alert ? r->alert_bp : r->warn_bp, pct, sizeof pct);
+        len = (size_t)snprintf(dst, n, "低于%s%%", pct);
+    }
+    if (row->bottom_three && len < n)
+        snprintf(dst + len, n - len, "%s后三名", len ? "；" : "");
 }

@@ -84,6 +84,11 @@ void progress_rank(progress_report *r);
  * "大竹县2027年度城乡居民医保筹资完成情况通报表（截止2026年12月10日18时）". */
 bool progress_title(const progress_report *r, buf *out);
 
+/* The 备注 (notes) of a row: "低于70%" under the alert threshold, else
+ * "低于80%" under the warning one; then "后三名"; joined by "；". */
+void progress_notes(const progress_report *r, const progress_row *row,
+                    char *dst, size_t n);
+
 /* progress.csv: UTF-8 with a BOM, CRLF lines, Chinese headers, the ranked
  * rows then the total row. Appends to out; false when memory runs out. */
 bool progress_csv_write(const progress_report *r, buf *out);

@@ -15,7 +15,6 @@
 
 #define BOM "\xEF\xBB\xBF"
 #define CRLF "\r\n"
-#define NOTE_SEP "；"
 
 /* Appends one field, quoted (with "" escapes) when it holds a comma, a
  * quote or a line break. */
@@ -32,37 +31,6 @@ static bool put_field(buf *out, const char *s)
             return false;
     }
     return buf_append(out, "\"", 1);
-}
-
-/* A threshold in hundredths of a percent, without trailing zeros:
- * 8000 -> "80", 8250 -> "82.5", 8255 -> "82.55". */
-static void format_bp(int64_t bp, char *dst, size_t n)
-{
-    const char *sign = bp < 0 ? "-" : "";
-    uint64_t v = bp < 0 ? 0 - (uint64_t)bp : (uint64_t)bp;
-    uint64_t whole = v / 100, frac = v % 100;
-    if (frac == 0)
-        snprintf(dst, n, "%s%" PRIu64, sign, whole);
-    else if (frac % 10 == 0)
-        snprintf(dst, n, "%s%" PRIu64 ".%" PRIu64, sign, whole, frac / 10);
-    else
-        snprintf(dst, n, "%s%" PRIu64 ".%02" PRIu64, sign, whole, frac);
-}
-
-/* The 备注 cell: "低于70%" when under the alert threshold, else "低于80%"
- * when under the warning one; then "后三名"; joined by "；". */
-static void row_notes(const progress_report *r, const progress_row *row,
-                      char *dst, size_t n)
-{
-    char pct[32];
-    size_t len = 0;
-    dst[0] = '\0';
-    if (row->below_alert || row->below_warn) {
-        format_bp(row->below_alert ? r->alert_bp : r->warn_bp, pct, sizeof pct);
-        len = (size_t)snprintf(dst, n, "低于%s%%", pct);
-    }
-    if (row->bottom_three && len < n)
-        snprintf(dst + len, n - len, "%s后三名", len ? NOTE_SEP : "");
 }
 
 /* target, enrolled, rate: an empty target without one, an empty rate
@@ -106,7 +74,7 @@ static bool put_row(const progress_report *r, const progress_row *row,
     for (size_t k = 0; k < r->ngroups; k++)
         if (!buf_append(out, ",", 1) || !put_cell(out, &row->groups[k]))
             return false;
-    row_notes(r, row, notes, sizeof notes);
+    progress_notes(r, row, notes, sizeof notes);
     return buf_append(out, ",", 1) && put_field(out, notes) &&
            buf_append_str(out, CRLF);
 }

@@ -29,7 +29,6 @@ enum { FIXED_COLS = 6, MAX_COLS = FIXED_COLS + 3 * PROGRESS_MAX_GROUPS + 1 };
 
 #define FILL_WARN 0xFFEB9C  /* light yellow */
 #define FILL_ALERT 0xFFC7CE /* light red */
-#define NOTE_SEP "；"
 
 typedef struct {
     lxw_worksheet *ws;
@@ -53,37 +52,6 @@ static double text_width(const char *s)
             w += 1;
     }
     return w;
-}
-
-/* A threshold in hundredths of a percent, without trailing zeros:
- * 8000 -> "80", 8250 -> "82.5", 8255 -> "82.55". */
-static void format_bp(int64_t bp, char *dst, size_t n)
-{
-    const char *sign = bp < 0 ? "-" : "";
-    uint64_t v = bp < 0 ? 0 - (uint64_t)bp : (uint64_t)bp;
-    uint64_t whole = v / 100, frac = v % 100;
-    if (frac == 0)
-        snprintf(dst, n, "%s%" PRIu64, sign, whole);
-    else if (frac % 10 == 0)
-        snprintf(dst, n, "%s%" PRIu64 ".%" PRIu64, sign, whole, frac / 10);
-    else
-        snprintf(dst, n, "%s%" PRIu64 ".%02" PRIu64, sign, whole, frac);
-}
-
-/* The 备注 cell, as in progress_csv.c: "低于70%" under the alert
- * threshold, else "低于80%" under the warning one; then "后三名". */
-static void row_notes(const progress_report *r, const progress_row *row,
-                      char *dst, size_t n)
-{
-    char pct[32];
-    size_t len = 0;
-    dst[0] = '\0';
-    if (row->below_alert || row->below_warn) {
-        format_bp(row->below_alert ? r->alert_bp : r->warn_bp, pct, sizeof pct);
-        len = (size_t)snprintf(dst, n, "低于%s%%", pct);
-    }
-    if (row->bottom_three && len < n)
-        snprintf(dst + len, n - len, "%s后三名", len ? NOTE_SEP : "");
 }
 
 static void note_width(sheet *sh, double w)
@@ -134,7 +102,7 @@ static void put_row(sheet *sh, const progress_report *r,
     put_cell(sh, style, &row->all);
     for (size_t k = 0; k < r->ngroups; k++)
         put_cell(sh, style, &row->groups[k]);
-    row_notes(r, row, notes, sizeof notes);
+    progress_notes(r, row, notes, sizeof notes);
     put_text(sh, style, notes, NULL);
     sh->row++;
 }

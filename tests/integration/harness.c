@@ -343,6 +343,7 @@ static http_reply perform(const char *method, const char *path,
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
     r.body = s.data ? s.data : calloc(1, 1);
+    r.body_len = s.len;
     r.json = json_loads(r.body, 0, NULL);
     return r;
 }

@@ -15,6 +15,7 @@
 typedef struct {
     long status;
     char *body;         /* owned, NUL-terminated */
+    size_t body_len;    /* bytes in body (it may hold NULs) */
     json_t *json;       /* owned; NULL when the body is not JSON */
     char location[256]; /* Location header, or "" */
     char allow[128];    /* Allow header, or "" */

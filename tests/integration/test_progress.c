@@ -244,6 +244,102 @@ START_TEST(the_county_report_ranks_townships_by_exact_rate)
 }
 END_TEST
 
+/* The body of a GET as a file under the test directory; returns its path
+ * (static). */
+static const char *download(const char *path, const char *name, http_reply *out)
+{
+    static char file[400];
+    *out = http("GET", path, ADMIN, NULL, NULL);
+    expect(out, 200);
+    snprintf(file, sizeof file, "%s/%s", harness_dir(), name);
+    FILE *f = fopen(file, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(out->body, 1, out->body_len, f), out->body_len);
+    fclose(f);
+    return file;
+}
+
+START_TEST(the_report_exports_as_csv_and_xlsx_with_the_same_numbers)
+{
+    setup_once();
+    http_reply r;
+    download("/v1/progress.csv?year=2027&region=" CTY "&groups=dibao",
+             "progress.csv", &r);
+    ck_assert_str_eq(r.content_type, "text/csv; charset=utf-8");
+    /* a BOM, the title, then every number of the report */
+    ck_assert(!strncmp(r.body,
+                       "\xEF\xBB\xBF常熟市2027年度城乡居民医保筹资完成情况"
+                       "通报表（截止",
+                       strlen("\xEF\xBB\xBF常熟市2027年度城乡居民医保筹资完成"
+                              "情况通报表（截止")));
+    const char *rows =
+        "排名,区划代码,单位,任务数,参保人数,完成率(%),低保对象任务数,"
+        "低保对象参保人数,低保对象完成率(%),备注\r\n"
+        "1," T2 ",梅李镇,5,4,80.00,,0,,\r\n"
+        "2," T1 ",虞山街道,10,6,60.00,2,1,50.00,低于70%；后三名\r\n"
+        "3," T3 ",海虞镇,4,2,50.00,,0,,低于70%；后三名\r\n"
+        "4," T4 ",古里镇,2,1,50.00,,0,,低于70%；后三名\r\n"
+        "5," T5 ",沙家浜镇,,2,,,0,,\r\n"
+        "," CTY ",合计,21,15,71.43,2,1,50.00,低于80%\r\n";
+    const char *header = strstr(r.body, "）\r\n");
+    ck_assert_ptr_nonnull(header);
+    ck_assert_str_eq(header + strlen("）\r\n"), rows);
+    http_reply_free(&r);
+
+    /* the workbook, read back by an independent reader (openpyxl) */
+    char cmd[600];
+    const char *file =
+        download("/v1/progress.xlsx?year=2027&region=" CTY "&groups=dibao",
+                 "progress.xlsx", &r);
+    http_reply_free(&r);
+    r = http("GET", "/v1/progress.xlsx?year=2027&region=" CTY "&groups=dibao",
+             ADMIN, NULL, NULL);
+    ck_assert_str_eq(
+        r.content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    http_reply_free(&r);
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 tests/tools/xlsx_cells.py %s > %s.cells", file,
+             file);
+    ck_assert_int_eq(system(cmd), 0);
+    char cells_path[420];
+    snprintf(cells_path, sizeof cells_path, "%s.cells", file);
+    FILE *f = fopen(cells_path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char cells[20000];
+    size_t n = fread(cells, 1, sizeof cells - 1, f);
+    cells[n] = '\0';
+    fclose(f);
+    const char *expected[] = {
+        "A1\t常熟市2027年度城乡居民医保筹资完成情况通报表（截止",
+        "\nA2\t排名\t",
+        "\nF2\t完成率(%)\t",
+        "\nA3\t1\t",
+        "\nB3\t" T2 "\t",
+        "\nC3\t梅李镇\t",
+        "\nD3\t5\t",
+        "\nE3\t4\t",
+        "\nF3\t0.8\t0.00%\n",
+        "\nF4\t0.6\t0.00%\n",
+        "\nI4\t0.5\t0.00%\n",
+        "\nJ4\t低于70%；后三名\t",
+        "\nC7\t沙家浜镇\t",
+        "\nE7\t2\t",
+        "\nC8\t合计\t",
+        "\nD8\t21\t",
+        "\nE8\t15\t",
+        "\nF8\t0.7143\t0.00%\n",
+        "\nmerged\tA1:J1",
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        ck_assert_msg(strstr(cells, expected[i]), "missing %s in\n%s",
+                      expected[i], cells);
+    /* T5 has no target and no rate: blank cells */
+    ck_assert_ptr_null(strstr(cells, "\nD7\t"));
+    ck_assert_ptr_null(strstr(cells, "\nF7\t"));
+}
+END_TEST
+
 START_TEST(a_township_report_shows_its_villages)
 {
     setup_once();
@@ -494,6 +590,8 @@ Suite *progress_suite(void)
     TCase *tc = tcase_create("progress");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, the_county_report_ranks_townships_by_exact_rate);
+    tcase_add_test(tc,
+                   the_report_exports_as_csv_and_xlsx_with_the_same_numbers);
     tcase_add_test(tc, a_township_report_shows_its_villages);
     tcase_add_test(tc, as_of_shows_the_report_as_it_stood);
     tcase_add_test(tc, the_daily_history_adds_up_to_the_report);

@@ -268,7 +268,10 @@
     const L = 56, R = 12, T = 12, B = 28;
     const target = d.target === null || d.target === undefined ? null : Number(d.target);
     const top = Math.max(1, target || 0, ...days.map((x) => Number(x.enrolled)));
-    const x = (i) => L + (days.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (days.length - 1));
+    /* x by calendar date, so days without payments show as gaps */
+    const dayNo = (s) => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10)) / 86400000;
+    const first = dayNo(days[0].date), span = dayNo(days[days.length - 1].date) - first;
+    const x = (i) => L + (span <= 0 ? (W - L - R) / 2 : ((dayNo(days[i].date) - first) * (W - L - R)) / span);
     const y = (v) => T + (H - T - B) * (1 - v / top);
     const chart = svg('svg', {
       viewBox: `0 0 ${W} ${H}`, class: 'trend-chart', role: 'img',
@@ -291,11 +294,16 @@
       d: d0, class: 'line-enrolled', 'data-series': 'enrolled', 'data-points': days.length,
     }));
     const last = days[days.length - 1];
-    chart.append(svg('circle', { cx: x(days.length - 1), cy: y(Number(last.enrolled)), r: 4, class: 'dot-enrolled' }));
+    days.forEach((day, i) => {
+      if (days.length <= 31 || i === days.length - 1)
+        chart.append(svg('circle', {
+          cx: x(i), cy: y(Number(day.enrolled)), r: i === days.length - 1 ? 4 : 2.5, class: 'dot-enrolled',
+        }));
+    });
     const label = (i, anchor) => chart.append(svg('text', {
       x: x(i), y: H - 10, class: 'axis', 'text-anchor': anchor,
     }, days[i].date.slice(5)));
-    label(0, days.length === 1 ? 'middle' : 'start');
+    label(0, span <= 0 ? 'middle' : 'start');
     if (days.length > 1) label(days.length - 1, 'end');
     const caption = document.createElement('p');
     caption.className = 'trend-caption';

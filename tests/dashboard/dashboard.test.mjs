@@ -36,6 +36,7 @@ const TOWNSHIPS = [
 ];
 const DAYS = ['2026-11-02', '2026-11-03', '2026-11-05', '2026-11-06', '2026-11-09'];
 
+const unpaid = {}; // village code -> the one member who has not paid
 const results = [];
 let failed = 0;
 function check(name, ok, detail) {
@@ -176,6 +177,7 @@ async function buildCounty(base) {
         });
       const no = `DZ-${vc}`;
       await must(base, 'POST', '/v1/households', { household_no: no, region_code: vc, members });
+      unpaid[vc] = members[t.paid[v]].id_number;
       for (let k = 0; k < t.paid[v]; k++, payment++) {
         const day = DAYS[payment % DAYS.length];
         await must(base, 'POST', '/v1/payments', {
@@ -329,6 +331,41 @@ async function wrongTokenRun(browser, svc) {
   await context.close();
 }
 
+// The page refreshes itself every 60 s: a payment made while it is open
+// shows after the next tick (the page's clock is driven by the test).
+async function refreshRun(browser, svc, token) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  await page.clock.install();
+  await page.goto(`${svc.base}/dashboard?year=${YEAR}#token=${token}`);
+  await page.waitForSelector('#bars .bar');
+  const before = await page.textContent('#total-rate');
+  const town = TOWNSHIPS[3], vc = villageCode(town, 0);
+  await must(svc.base, 'POST', '/v1/payments', {
+    id_numbers: [unpaid[vc]], year: YEAR, tier: 1, channel: 'bank', amount: 38000,
+    external_id: 'DASH-LATE', paid_at: '2026-11-10T09:00:00+08:00',
+  });
+  const county = (await call(svc.base, 'GET', `/v1/progress?year=${YEAR}&region=${COUNTY}`, token)).json;
+  check('refresh: the payment changed the report', county.total.rate + '%' !== before, `${before} both times`);
+  await page.clock.fastForward(45000); /* the clock also runs on by itself */
+  await page.waitForTimeout(500);
+  eq('refresh: nothing before 60 s', await page.textContent('#total-rate'), before);
+  await page.clock.fastForward(16000);
+  try {
+    await page.waitForFunction((want) => document.querySelector('#total-rate').textContent === want,
+      county.total.rate + '%', { timeout: 10000 });
+    check('refresh: the new total after 60 s', true);
+  } catch {
+    check('refresh: the new total after 60 s', false, await page.textContent('#total-rate'));
+  }
+  const row = county.rows.find((r) => r.code === town.code);
+  eq('refresh: the township\'s new rate', await page.textContent(`#bars .bar[data-code="${town.code}"] .bar-rate`),
+    row.rate + '%');
+  eq('refresh: no console errors', errors, []);
+  await context.close();
+}
+
 // A township token typed into the form: the page opens at its own township.
 async function typedTokenRun(browser, svc, token) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -386,6 +423,7 @@ async function main() {
       'build/dashboard-mobile.png');
     await wrongTokenRun(browser, svc);
     await typedTokenRun(browser, svc, township);
+    await refreshRun(browser, svc, dash); /* last: it pays once more */
   } catch (e) {
     check('the run completes', false, e.stack || String(e));
   } finally {

@@ -28,9 +28,13 @@ INT_SRC := $(sort $(wildcard tests/integration/*.c))
 # the integration tests play the payment platforms with the service's crypto
 INT_LIB := service/crypto/aead.c service/crypto/b64.c service/crypto/rsa_verify.c
 HEADERS := $(shell find service tests -name '*.h')
+# The dashboard's page, script and style sheet, compiled into the binary as
+# byte arrays (scripts/embed.sh; served by service/api/dashboard.c).
+DASH_ASSETS := $(sort $(wildcard service/dashboard/*))
+GEN_SRC := build/dashboard_assets.c
 
 .PHONY: all build run test deps check-unit check-integration check-asan \
-	lint-openapi check-format format schema check-schema clean
+	check-dashboard lint-openapi check-format format schema check-schema clean
 
 all: build
 
@@ -39,26 +43,30 @@ deps:
 
 build: build/medins
 
-build/medins: $(LIB_SRC) service/main.c $(HEADERS) Makefile
+$(GEN_SRC): scripts/embed.sh $(DASH_ASSETS) Makefile
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -o $@ service/main.c $(LIB_SRC) $(PKG_LIBS) -lpthread
+	scripts/embed.sh $@ $(DASH_ASSETS)
 
-build/unit_tests: $(LIB_SRC) $(UNIT_SRC) $(HEADERS) Makefile
+build/medins: $(LIB_SRC) $(GEN_SRC) service/main.c $(HEADERS) Makefile
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $(UNIT_SRC) $(LIB_SRC) $(PKG_LIBS) $(CHECK_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) -o $@ service/main.c $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS) -lpthread
+
+build/unit_tests: $(LIB_SRC) $(GEN_SRC) $(UNIT_SRC) $(HEADERS) Makefile
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $(UNIT_SRC) $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS) $(CHECK_LIBS) -lpthread
 
 build/integration_tests: $(INT_SRC) $(INT_LIB) $(HEADERS) Makefile
 	@mkdir -p build
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $(INT_SRC) $(INT_LIB) $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS) -lpthread
 
 # The same programs built with the sanitizers.
-build/asan/medins: $(LIB_SRC) service/main.c $(HEADERS) Makefile
+build/asan/medins: $(LIB_SRC) $(GEN_SRC) service/main.c $(HEADERS) Makefile
 	@mkdir -p build/asan
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ service/main.c $(LIB_SRC) $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ service/main.c $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS) -lpthread
 
-build/asan/unit_tests: $(LIB_SRC) $(UNIT_SRC) $(HEADERS) Makefile
+build/asan/unit_tests: $(LIB_SRC) $(GEN_SRC) $(UNIT_SRC) $(HEADERS) Makefile
 	@mkdir -p build/asan
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $(UNIT_SRC) $(LIB_SRC) $(PKG_LIBS) $(CHECK_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $(UNIT_SRC) $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS) $(CHECK_LIBS) -lpthread
 
 run:
 	@scripts/deps.sh --run
@@ -79,6 +87,17 @@ check-asan: build/asan/medins build/asan/unit_tests build/integration_tests buil
 node_modules/.bin/redocly: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
+
+node_modules/playwright-core/package.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The dashboard end to end: a throwaway cluster and the real service, a
+# small county built through the API, the page in headless Chromium
+# (Debian's, driven by playwright-core); screenshots in build/.
+check-dashboard: build/medins node_modules/playwright-core/package.json
+	@scripts/deps.sh --dashboard
+	node tests/dashboard/dashboard.test.mjs
 
 lint-openapi: node_modules/.bin/redocly
 	node_modules/.bin/redocly lint --format=stylish openapi.yaml
@@ -101,7 +120,7 @@ check-schema: build/medins
 	scripts/schema.sh check
 
 test: deps build lint-openapi check-format check-schema check-unit \
-	check-integration check-asan
+	check-integration check-dashboard check-asan
 
 clean:
 	rm -rf build

@@ -3,14 +3,22 @@
 # the tests need. As root it runs apt-get; otherwise it prints the command.
 #   deps.sh           everything (make test)
 #   deps.sh --run     what make run needs
+#   deps.sh --dashboard   what make check-dashboard needs besides the build:
+#                     Debian's Chromium (driven by playwright-core; no
+#                     browser download) and a CJK font for the page's text
 set -euo pipefail
 
+mode=${1:-}
 libs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
       libssl-dev libxlsxwriter-dev ca-certificates)
-# python3-openpyxl: the unit tests read the XLSX export back with Debian's
+# python3-openpyxl: the tests read the XLSX export back with Debian's
 # /usr/bin/python3 (tests/tools/xlsx_cells.py)
-[ "${1:-}" = "--run" ] ||
-    libs+=(check libcurl4-openssl-dev clang-format curl python3-openpyxl)
+case $mode in
+    --run) ;;
+    --dashboard) libs=(fonts-noto-cjk) ;;
+    *) libs+=(check libcurl4-openssl-dev clang-format curl python3-openpyxl
+              fonts-noto-cjk) ;;
+esac
 
 missing=()
 for p in "${libs[@]}"; do
@@ -21,9 +29,10 @@ done
 # from another repository, say) count as present.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
-if [ "${1:-}" != "--run" ]; then
+if [ "$mode" != "--run" ]; then
     command -v node >/dev/null || missing+=(nodejs)
     command -v npm >/dev/null || missing+=(npm)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -16,6 +16,10 @@ void handle_token_create(request *rq);
 void handle_token_list(request *rq);
 void handle_token_get(request *rq);
 void handle_token_delete(request *rq);
+void handle_whoami(request *rq);
+
+void handle_dashboard(request *rq);
+void handle_dashboard_asset(request *rq);
 
 void handle_regions_import(request *rq);
 void handle_region_get(request *rq);

@@ -26,11 +26,16 @@ const route api_routes[] = {
     {"GET", "/healthz", handle_healthz, PUBLIC, BODY_NONE, false},
     {"GET", "/readyz", handle_readyz, PUBLIC, BODY_NONE, true},
     {"GET", "/metrics", handle_metrics, PUBLIC, BODY_NONE, false},
+    /* the progress dashboard: a static page that calls the API itself */
+    {"GET", "/dashboard", handle_dashboard, PUBLIC, BODY_NONE, false},
+    {"GET", "/dashboard/{asset}", handle_dashboard_asset, PUBLIC, BODY_NONE,
+     false},
     /* tokens */
     {"POST", "/v1/tokens", handle_token_create, ADMIN, BODY_JSON, true},
     {"GET", "/v1/tokens", handle_token_list, ADMIN, BODY_NONE, true},
     {"GET", "/v1/tokens/{id}", handle_token_get, ADMIN, BODY_NONE, true},
     {"DELETE", "/v1/tokens/{id}", handle_token_delete, ADMIN, BODY_NONE, true},
+    {"GET", "/v1/whoami", handle_whoami, ANYONE, BODY_NONE, true},
     /* reference data */
     {"POST", "/v1/regions/import", handle_regions_import, CONFIG, BODY_CSV,
      true},

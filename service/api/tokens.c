@@ -163,3 +163,33 @@ void handle_token_delete(request *rq)
     else
         reply_empty(rq, 204);
 }
+
+/* GET /v1/whoami: the calling token's role, region and name, for pages
+ * that default to the caller's own region. Any role. */
+void handle_whoami(request *rq)
+{
+    const char *name = "ADMIN_TOKEN"; /* the bootstrap token has no row */
+    db_token t;
+    if (rq->who.token_id > 0) {
+        db_status st = db_token_get(rq->db, rq->who.token_id, &t);
+        if (st != DB_OK) {
+            reply_db_error(rq, st == DB_NOT_FOUND ? DB_ERROR : st);
+            return;
+        }
+        name = t.name;
+    }
+    db_region region = {0};
+    if (rq->who.region[0]) {
+        db_status st = db_region_get(rq->db, rq->who.region, &region);
+        if (st != DB_OK && st != DB_NOT_FOUND) {
+            reply_db_error(rq, st);
+            return;
+        }
+    }
+    reply_json(rq, 200,
+               json_pack("{s:s,s:s?,s:s?,s:s}", "role", role_name(rq->who.role),
+                         "region_code",
+                         rq->who.region[0] ? rq->who.region : NULL,
+                         "region_name", region.name[0] ? region.name : NULL,
+                         "name", name));
+}

@@ -11,25 +11,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Takes ownership of data (malloc'd) in all cases. */
-static void reply_bytes(request *rq, unsigned status, const char *ctype,
-                        char *data, size_t len)
+/* Makes the reply from data: freed by libmicrohttpd when mode is
+ * MHD_RESPMEM_MUST_FREE (also here on failure), never when it is
+ * MHD_RESPMEM_PERSISTENT. */
+static void reply_buffer(request *rq, unsigned status, const char *ctype,
+                         void *data, size_t len,
+                         enum MHD_ResponseMemoryMode mode)
 {
     if (rq->response) {
         log_msg(LOG_ERROR, "request %s replied twice", rq->request_id);
-        free(data);
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free(data);
         return;
     }
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
     if (!r) {
-        free(data);
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free(data);
         return;
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(r, "X-Request-Id", rq->request_id);
     rq->response = r;
     rq->status = status;
+}
+
+/* Takes ownership of data (malloc'd) in all cases. */
+static void reply_bytes(request *rq, unsigned status, const char *ctype,
+                        char *data, size_t len)
+{
+    reply_buffer(rq, status, ctype, data, len, MHD_RESPMEM_MUST_FREE);
 }
 
 void reply_json(request *rq, unsigned status, json_t *body)
@@ -73,6 +84,14 @@ void reply_text(request *rq, unsigned status, const char *content_type,
         return;
     memcpy(copy, text, len);
     reply_bytes(rq, status, content_type, copy, len);
+}
+
+void reply_static(request *rq, unsigned status, const char *content_type,
+                  const void *data, size_t len)
+{
+    /* PERSISTENT: libmicrohttpd only reads the bytes, never frees them */
+    reply_buffer(rq, status, content_type, (void *)data, len,
+                 MHD_RESPMEM_PERSISTENT);
 }
 
 void reply_empty(request *rq, unsigned status)

@@ -16,6 +16,11 @@ void reply_error(request *rq, unsigned status, const char *code,
 /* Replies with the bytes copied from text. */
 void reply_text(request *rq, unsigned status, const char *content_type,
                 const char *text, size_t len);
+/* Replies with bytes that outlive the response (static data, such as the
+ * embedded dashboard): nothing is copied, nothing freed. data may be NULL
+ * when len is 0. */
+void reply_static(request *rq, unsigned status, const char *content_type,
+                  const void *data, size_t len);
 void reply_empty(request *rq, unsigned status);
 /* Adds a header to the reply already made. */
 void reply_add_header(request *rq, const char *name, const char *value);

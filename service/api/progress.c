@@ -7,6 +7,7 @@
 #include "api/progress_build.h"
 #include "domain/date.h"
 #include "domain/rate.h"
+#include "domain/region.h"
 #include "http/reply.h"
 
 #include <stdio.h>
@@ -29,7 +30,7 @@ static json_t *row_json(const progress_report *r, const progress_row *row,
         json_object_set_new(o, "rank", json_integer(row->rank));
     json_object_set_new(o, "code", json_string(row->code));
     json_object_set_new(o, "name", json_string(row->name));
-    json_object_set_new(o, "level", json_integer(row->level));
+    json_object_set_new(o, "level", json_string(region_level_name(row->level)));
     json_t *groups = json_object();
     for (size_t g = 0; g < r->ngroups; g++)
         json_object_set_new(groups, r->group_codes[g],
@@ -67,11 +68,11 @@ void handle_progress_get(request *rq)
                               json_pack("{s:s,s:s}", "code", r.group_codes[g],
                                         "name", r.group_names[g]));
     json_t *body = json_pack(
-        "{s:i,s:s,s:s,s:i,s:s,s:{s:o,s:o},s:o,s:o,s:o}", "year", r.year,
+        "{s:i,s:s,s:s,s:s,s:s,s:{s:o,s:o},s:o,s:o,s:o}", "year", r.year,
         "region", r.region_code, "region_name", r.region_name, "region_level",
-        r.region_level, "as_of", r.as_of, "thresholds", "warn",
-        bp_json(r.warn_bp), "alert", bp_json(r.alert_bp), "groups", groups,
-        "rows", rows, "total", row_json(&r, &r.total, true));
+        region_level_name(r.region_level), "as_of", r.as_of, "thresholds",
+        "warn", bp_json(r.warn_bp), "alert", bp_json(r.alert_bp), "groups",
+        groups, "rows", rows, "total", row_json(&r, &r.total, true));
     progress_report_free(&r);
     reply_json(rq, 200, body);
 }

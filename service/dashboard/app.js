@@ -11,8 +11,7 @@
 (function () {
   const TOKEN_KEY = 'medins.dashboard.token';
   const REFRESH_MS = 60 * 1000;
-  const LEVEL_CHILD = { 1: '乡镇（街道）', 2: '村（社区）', 3: '组', 4: '' };
-  const MAX_LEVEL = 4;
+  const LEVEL_CHILD = { county: '乡镇（街道）', township: '村（社区）', village: '组', group: '' };
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const $ = (id) => document.getElementById(id);
@@ -195,7 +194,7 @@
     const rows = p.rows || [];
     const items = rows.map((row) => {
       const cls = level(row.rate, p.thresholds);
-      const canDrill = (row.level || p.region_level + 1) < MAX_LEVEL;
+      const canDrill = row.level !== 'group';
       const li = document.createElement('li');
       li.className = 'bar-row';
       const el = document.createElement(canDrill ? 'button' : 'div');

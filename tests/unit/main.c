@@ -17,6 +17,7 @@ Suite *form_suite(void);
 Suite *callback_crypto_suite(void);
 Suite *payment_rules_suite(void);
 Suite *fingerprint_suite(void);
+Suite *incentive_suite(void);
 
 int main(void)
 {
@@ -33,6 +34,7 @@ int main(void)
     srunner_add_suite(sr, callback_crypto_suite());
     srunner_add_suite(sr, payment_rules_suite());
     srunner_add_suite(sr, fingerprint_suite());
+    srunner_add_suite(sr, incentive_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

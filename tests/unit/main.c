@@ -18,6 +18,7 @@ Suite *callback_crypto_suite(void);
 Suite *payment_rules_suite(void);
 Suite *fingerprint_suite(void);
 Suite *incentive_suite(void);
+Suite *csv_out_suite(void);
 
 int main(void)
 {
@@ -35,6 +36,7 @@ int main(void)
     srunner_add_suite(sr, payment_rules_suite());
     srunner_add_suite(sr, fingerprint_suite());
     srunner_add_suite(sr, incentive_suite());
+    srunner_add_suite(sr, csv_out_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

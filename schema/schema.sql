@@ -1633,6 +1633,22 @@ CREATE TABLE public.households (
     CONSTRAINT households_household_no_check CHECK (((length(household_no) >= 1) AND (length(household_no) <= 40)))
 );
 
+CREATE TABLE public.incentive_rules (
+    year integer NOT NULL,
+    deadline date NOT NULL,
+    min_rate_bp integer NOT NULL,
+    fen_per_person bigint NOT NULL,
+    CONSTRAINT incentive_rules_fen_per_person_check CHECK (((fen_per_person >= 0) AND (fen_per_person <= 100000000))),
+    CONSTRAINT incentive_rules_min_rate_bp_check CHECK (((min_rate_bp >= 0) AND (min_rate_bp <= 10000)))
+);
+
+CREATE TABLE public.incentive_years (
+    year integer NOT NULL,
+    entry_fee_fen_per_person bigint NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT incentive_years_entry_fee_fen_per_person_check CHECK (((entry_fee_fen_per_person >= 0) AND (entry_fee_fen_per_person <= 100000000)))
+);
+
 CREATE TABLE public.payment_anomalies (
     id bigint NOT NULL,
     channel text NOT NULL,
@@ -1852,6 +1868,12 @@ ALTER TABLE ONLY public.exemptions
 ALTER TABLE ONLY public.households
     ADD CONSTRAINT households_pkey PRIMARY KEY (household_no);
 
+ALTER TABLE ONLY public.incentive_rules
+    ADD CONSTRAINT incentive_rules_pkey PRIMARY KEY (year, deadline, min_rate_bp);
+
+ALTER TABLE ONLY public.incentive_years
+    ADD CONSTRAINT incentive_years_pkey PRIMARY KEY (year);
+
 ALTER TABLE ONLY public.payment_anomalies
     ADD CONSTRAINT payment_anomalies_channel_external_id_kind_key UNIQUE (channel, external_id, kind);
 
@@ -1911,7 +1933,7 @@ CREATE UNIQUE INDEX exemptions_active_idx ON public.exemptions USING btree (id_n
 
 CREATE INDEX exemptions_status_idx ON public.exemptions USING btree (status, year);
 
-CREATE INDEX households_region_idx ON public.households USING btree (region_code);
+CREATE INDEX households_region_no_idx ON public.households USING btree (region_code, household_no);
 
 CREATE INDEX payment_items_person_idx ON public.payment_items USING btree (id_number, year);
 
@@ -1942,6 +1964,10 @@ CREATE TRIGGER deposits_audit AFTER INSERT OR DELETE OR UPDATE ON public.deposit
 CREATE TRIGGER exemptions_audit AFTER INSERT OR DELETE OR UPDATE ON public.exemptions FOR EACH ROW EXECUTE FUNCTION public.audit_row('id_number');
 
 CREATE TRIGGER households_audit AFTER INSERT OR DELETE OR UPDATE ON public.households FOR EACH ROW WHEN ((current_setting('medins.bulk'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION public.audit_row('household_no');
+
+CREATE TRIGGER incentive_rules_audit AFTER INSERT OR DELETE OR UPDATE ON public.incentive_rules FOR EACH ROW EXECUTE FUNCTION public.audit_row('year');
+
+CREATE TRIGGER incentive_years_audit AFTER INSERT OR DELETE OR UPDATE ON public.incentive_years FOR EACH ROW EXECUTE FUNCTION public.audit_row('year');
 
 CREATE TRIGGER payments_audit AFTER DELETE OR UPDATE ON public.payments FOR EACH ROW EXECUTE FUNCTION public.audit_row('id');
 
@@ -2030,6 +2056,12 @@ ALTER TABLE ONLY public.exemptions
 
 ALTER TABLE ONLY public.households
     ADD CONSTRAINT households_region_code_fkey FOREIGN KEY (region_code) REFERENCES public.regions(code);
+
+ALTER TABLE ONLY public.incentive_rules
+    ADD CONSTRAINT incentive_rules_year_fkey FOREIGN KEY (year) REFERENCES public.incentive_years(year) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.incentive_years
+    ADD CONSTRAINT incentive_years_year_fkey FOREIGN KEY (year) REFERENCES public.years(year);
 
 ALTER TABLE ONLY public.payment_items
     ADD CONSTRAINT payment_items_id_number_fkey FOREIGN KEY (id_number) REFERENCES public.residents(id_number) ON UPDATE CASCADE;

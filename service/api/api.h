@@ -79,4 +79,13 @@ void handle_progress_xlsx(request *rq);
 void handle_year_put(request *rq);
 void handle_year_get(request *rq);
 
+/* reports: door-to-door lists, subsidy funding, village incentives */
+void handle_unpaid_list(request *rq);
+void handle_unpaid_csv(request *rq);
+void handle_subsidy_report(request *rq);
+void handle_subsidy_report_csv(request *rq);
+void handle_incentives_put(request *rq);
+void handle_incentives_get(request *rq);
+void handle_incentive_report(request *rq);
+
 #endif

@@ -43,6 +43,8 @@ json_t *resident_json(const db_resident *r, bool reveal);
 json_t *held_json(const db_held_category *h);
 /* "511724********1234" from an ID number. */
 void mask_id(const char *id, char *out, size_t outsz);
+/* "138****5678": a phone with its first 3 and last 4 digits. */
+void mask_phone(const char *phone, char *out, size_t outsz);
 
 /* Exemptions as JSON, and a proposal read from a request body for
  * resident id (prefix names the object in errors). */

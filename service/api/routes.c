@@ -21,6 +21,11 @@
 #define PAYABLES                                                               \
     (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP | ROLE_TAX | ROLE_COLLECTOR)
 
+/* the door-to-door lists: staff and collectors, inside their region */
+#define DOOR_TO_DOOR (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP | ROLE_COLLECTOR)
+/* the county's and townships' reports */
+#define REPORTS (ROLE_ADMIN | ROLE_COUNTY | ROLE_TOWNSHIP)
+
 const route api_routes[] = {
     /* operations */
     {"GET", "/healthz", handle_healthz, PUBLIC, BODY_NONE, false},
@@ -123,6 +128,19 @@ const route api_routes[] = {
      true},
     {"GET", "/v1/progress.csv", handle_progress_csv, ANYONE, BODY_NONE, true},
     {"GET", "/v1/progress.xlsx", handle_progress_xlsx, ANYONE, BODY_NONE, true},
+    /* reports: door-to-door lists, subsidy funding, village incentives */
+    {"GET", "/v1/unpaid", handle_unpaid_list, DOOR_TO_DOOR, BODY_NONE, true},
+    {"GET", "/v1/unpaid.csv", handle_unpaid_csv, DOOR_TO_DOOR, BODY_NONE, true},
+    {"GET", "/v1/reports/subsidies", handle_subsidy_report, REPORTS, BODY_NONE,
+     true},
+    {"GET", "/v1/reports/subsidies.csv", handle_subsidy_report_csv, REPORTS,
+     BODY_NONE, true},
+    {"PUT", "/v1/incentives/{year}", handle_incentives_put, CONFIG, BODY_JSON,
+     true},
+    {"GET", "/v1/incentives/{year}", handle_incentives_get, REPORTS, BODY_NONE,
+     true},
+    {"GET", "/v1/incentives/{year}/report", handle_incentive_report, REPORTS,
+     BODY_NONE, true},
     {NULL, NULL, NULL, 0, BODY_NONE, false},
 };
 

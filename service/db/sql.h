@@ -591,6 +591,87 @@ db_status db_year_exists(db_conn *c, int year, bool *known);
 typedef void (*db_day_fn)(void *cls, const char *day, int64_t added);
 db_status db_progress_days(db_conn *c, int year, const char *region,
                            db_day_fn fn, void *cls);
+/* ---- reports: unpaid households, subsidy funding (db/reports.c) ---- */
+extern const db_stmt db_report_statements[];
+
+/* One unpaid member of an unpaid household; the household's fields repeat
+ * on each of its rows. phase 0: someone in the household paid last year
+ * (listed first), 1: nobody did. */
+typedef struct {
+    int phase;
+    char household_no[HOUSEHOLD_NO_BYTES];
+    char region_code[CODE_MAX_BYTES], region_name[NAME_MAX_BYTES];
+    char head_name[NAME_MAX_BYTES];
+    char phone[32]; /* the head's, else a member's; "" for none */
+    char id_number[ID_BYTES];
+    char name[NAME_MAX_BYTES];
+    char relation[SHORT_TEXT_BYTES];
+    bool paid_last_year; /* this member */
+} db_unpaid_row;
+
+typedef void (*db_unpaid_fn)(void *cls, const db_unpaid_row *row);
+/* Up to limit households under region with a member not removed, not
+ * exempted and not paid for year, after the cursor (after_phase,
+ * after_no; 0 and "" for the start), in (phase, household_no) order;
+ * fn gets one row per unpaid member. *households gets the count. */
+db_status db_unpaid_page(db_conn *c, const char *region, int year,
+                         int after_phase, const char *after_no, int limit,
+                         db_unpaid_fn fn, void *cls, int *households);
+
+/* One (child region, category) cell of the subsidy funding report; a child
+ * with nothing has one row with category "" and zero counts. */
+typedef struct {
+    char region_code[CODE_MAX_BYTES], region_name[NAME_MAX_BYTES];
+    char category[40];                   /* "" for none */
+    char category_name[NAME_MAX_BYTES];  /* "" for none */
+    int64_t people, subsidy;             /* subsidy > 0 */
+    int64_t assisted_people, assistance; /* 医疗救助 */
+    bool empty; /* the child had no subsidised person at all */
+} db_subsidy_row;
+
+typedef void (*db_subsidy_row_fn)(void *cls, const db_subsidy_row *row);
+/* Payments accepted (not reversed) for year, by the child of region their
+ * person lives in and by category; rows in (child code, category) order. */
+db_status db_subsidy_report(db_conn *c, int year, const char *region,
+                            db_subsidy_row_fn fn, void *cls);
+
+/* ---- incentives (db/incentives.c) ---- */
+extern const db_stmt db_incentive_statements[];
+
+enum { INCENTIVE_MAX_RULES = 32 };
+
+typedef struct {
+    int year;
+    int64_t entry_fee;
+    size_t nrules;
+    char deadline[INCENTIVE_MAX_RULES][11];
+    int64_t min_bp[INCENTIVE_MAX_RULES];
+    int64_t fen[INCENTIVE_MAX_RULES];
+    char updated_at[TS_BYTES];
+} db_incentives;
+
+/* Replaces a year's rules at once; DB_REFERENCE when the year is not
+ * configured. Fills updated_at and *created. */
+db_status db_incentives_put(db_conn *c, db_incentives *in, bool *created);
+/* DB_NOT_FOUND when the year has no incentive rules. Rules in (deadline,
+ * min rate descending) order. */
+db_status db_incentives_get(db_conn *c, int year, db_incentives *out);
+
+/* One village of the incentive report at one of the year's distinct
+ * deadlines (deadline "" when the year has no rules). */
+typedef struct {
+    char code[CODE_MAX_BYTES], name[NAME_MAX_BYTES];
+    bool has_target;
+    int64_t target;
+    int64_t enrolled_now;
+    char deadline[11];
+    int64_t enrolled; /* by the end of deadline, Asia/Shanghai */
+} db_incentive_row;
+
+typedef void (*db_incentive_row_fn)(void *cls, const db_incentive_row *row);
+/* Rows in (village code, deadline) order for the villages under region. */
+db_status db_incentive_report(db_conn *c, int year, const char *region,
+                              db_incentive_row_fn fn, void *cls);
 
 /* copies a result field into a fixed buffer, truncating safely */
 void db_copy_field(char *dst, size_t dstsz, const PGresult *r, int row,

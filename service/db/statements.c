@@ -19,11 +19,20 @@ static const db_stmt tx_statements[] = {
 const db_stmt *const db_all_statements[] = {
     db_import_statements, /* the bulk imports (db/imports.c) */
     db_tax_statements,    /* the tax bureau (db/tax.c) */
-    tx_statements,           db_health_statements,
-    db_token_statements,     db_region_statements,
-    db_category_statements,  db_year_statements,
-    db_household_statements, db_exemption_statements,
-    db_payment_statements,   db_order_statements,
-    db_deposit_statements,   db_target_statements,
-    db_progress_statements,  NULL,
+    tx_statements,
+    db_health_statements,
+    db_token_statements,
+    db_region_statements,
+    db_category_statements,
+    db_year_statements,
+    db_household_statements,
+    db_exemption_statements,
+    db_payment_statements,
+    db_order_statements,
+    db_deposit_statements,
+    db_target_statements,    /* targets (db/targets.c) */
+    db_progress_statements,  /* the progress report (db/progress.c) */
+    db_report_statements,    /* unpaid lists, subsidy report (db/reports.c) */
+    db_incentive_statements, /* incentives (db/incentives.c) */
+    NULL,
 };

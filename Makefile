@@ -73,6 +73,10 @@ run:
 	@$(MAKE) --no-print-directory build build/platform_sim
 	@scripts/run.sh build/medins
 
+# Check's per-test timeout (4 s by default) is for hangs, not speed: a
+# loaded machine or the sanitizers must not fail a test for being slow.
+export CK_DEFAULT_TIMEOUT ?= 120
+
 check-unit: build/unit_tests
 	build/unit_tests
 

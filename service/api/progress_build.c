@@ -35,6 +35,27 @@ void progress_format_time(int64_t unix_s, char iso[40], char label[40])
     snprintf(label, 40, "%04u年%u月%u日%02u时%02u分", y, mo, d, h, mi);
 }
 
+outcome region_in_scope_or_reply(request *rq, const char *code, db_region *out)
+{
+    if (!code || !code[0])
+        code = rq->who.region[0] ? rq->who.region : NULL;
+    if (!code) {
+        reply_error(rq, 400, "validation_failed", "region", "is required");
+        return OUT_REPLIED;
+    }
+    db_status st = region_code_valid(code) ? db_region_get(rq->db, code, out)
+                                           : DB_NOT_FOUND;
+    if (st == DB_NOT_FOUND) {
+        reply_error(rq, 404, "not_found", "region", "no region %s", code);
+        return OUT_REPLIED;
+    }
+    if (st != DB_OK) {
+        reply_db_error(rq, st);
+        return OUT_REPLIED;
+    }
+    return auth_check_or_reply(rq, out);
+}
+
 outcome progress_scope_or_reply(request *rq, int *year, db_region *region)
 {
     int64_t y;
@@ -45,27 +66,11 @@ outcome progress_scope_or_reply(request *rq, int *year, db_region *region)
         return OUT_REPLIED;
     }
     *year = (int)y;
-    const char *code = request_query(rq, "region");
-    if (!code || !code[0])
-        code = rq->who.region[0] ? rq->who.region : NULL;
-    if (!code) {
-        reply_error(rq, 400, "validation_failed", "region", "is required");
-        return OUT_REPLIED;
-    }
-    db_status st = region_code_valid(code) ? db_region_get(rq->db, code, region)
-                                           : DB_NOT_FOUND;
-    if (st == DB_NOT_FOUND) {
-        reply_error(rq, 404, "not_found", "region", "no region %s", code);
-        return OUT_REPLIED;
-    }
-    if (st != DB_OK) {
-        reply_db_error(rq, st);
-        return OUT_REPLIED;
-    }
-    if (auth_check_or_reply(rq, region) != OUT_CONTINUE)
+    if (region_in_scope_or_reply(rq, request_query(rq, "region"), region) !=
+        OUT_CONTINUE)
         return OUT_REPLIED;
     bool known;
-    st = db_year_exists(rq->db, *year, &known);
+    db_status st = db_year_exists(rq->db, *year, &known);
     if (st != DB_OK) {
         reply_db_error(rq, st);
         return OUT_REPLIED;

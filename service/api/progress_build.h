@@ -15,6 +15,10 @@
  * 422/503 itself. */
 outcome progress_report_or_reply(request *rq, progress_report *out);
 
+/* The region named code (NULL or "": the caller's own; none: 400),
+ * existing (404) and inside the caller's scope (403). */
+outcome region_in_scope_or_reply(request *rq, const char *code, db_region *out);
+
 /* The year and region of a progress query (region defaults to the
  * caller's own), checked and inside the caller's scope. */
 outcome progress_scope_or_reply(request *rq, int *year, db_region *region);

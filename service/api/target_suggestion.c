@@ -141,26 +141,11 @@ void handle_target_suggestion(request *rq)
     }
     if (!f.group[0])
         strcpy(f.group, "all");
-    const char *code = f.region[0] ? f.region : rq->who.region;
-    if (!code[0]) {
-        reply_error(rq, 400, "validation_failed", "region", "is required");
-        return;
-    }
     db_region reg;
-    db_status st = region_code_valid(code) ? db_region_get(rq->db, code, &reg)
-                                           : DB_NOT_FOUND;
-    if (st == DB_NOT_FOUND) {
-        reply_error(rq, 404, "not_found", "region", "no region %s", code);
-        return;
-    }
-    if (st != DB_OK) {
-        reply_db_error(rq, st);
-        return;
-    }
-    if (auth_check_or_reply(rq, &reg) != OUT_CONTINUE)
+    if (region_in_scope_or_reply(rq, f.region, &reg) != OUT_CONTINUE)
         return;
     db_category cat;
-    st =
+    db_status st =
         strcmp(f.group, "all") ? db_category_get(rq->db, f.group, &cat) : DB_OK;
     if (st == DB_NOT_FOUND) {
         reply_error(rq, 422, "validation_failed", "group",

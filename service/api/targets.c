@@ -6,6 +6,7 @@
  */
 #include "api/api.h"
 
+#include "api/progress_build.h"
 #include "app.h"
 #include "common/buf.h"
 #include "domain/csv.h"
@@ -394,22 +395,9 @@ void handle_targets_get(request *rq)
     const char *code = request_query(rq, "region");
     if (!code || !code[0])
         code = rq->who.region[0] ? rq->who.region : NULL;
-    if (code) {
-        db_region reg;
-        db_status st = region_code_valid(code)
-                           ? db_region_get(rq->db, code, &reg)
-                           : DB_NOT_FOUND;
-        if (st == DB_NOT_FOUND) {
-            reply_error(rq, 404, "not_found", "region", "no region %s", code);
-            return;
-        }
-        if (st != DB_OK) {
-            reply_db_error(rq, st);
-            return;
-        }
-        if (auth_check_or_reply(rq, &reg) != OUT_CONTINUE)
-            return;
-    }
+    db_region reg;
+    if (code && region_in_scope_or_reply(rq, code, &reg) != OUT_CONTINUE)
+        return;
     const char *grp = request_query(rq, "group");
     if (grp && !group_valid(grp)) {
         reply_error(rq, 400, "validation_failed", "group",

@@ -22,6 +22,7 @@ typedef struct {
 typedef struct {
     long requests, replays, attempts, created, replayed, refused, unavailable,
         server_errors, transport, timeouts;
+    double answer_s, slowest_s; /* over the attempts that got an answer */
     long retried_ok, lost_then_replayed, committed_unanswered, gave_up;
     int violations;
 } tally;
@@ -76,6 +77,11 @@ static db_row *find_row(const char *external_id)
 static void check_attempt(tally *t, const pay_request *r, const attempt *a)
 {
     t->attempts++;
+    if (a->status) {
+        t->answer_s += a->t1 - a->t0;
+        if (a->t1 - a->t0 > t->slowest_s)
+            t->slowest_s = a->t1 - a->t0;
+    }
     if (a->status >= 200 && a->status < 300)
         a->status == 201 ? t->created++ : t->replayed++;
     else if (a->status >= 400 && a->status < 500)
@@ -229,6 +235,9 @@ static void print_tally(PGconn *pg, const tally *t)
            "%ld, transport errors %ld (time-outs %ld)\n",
            t->created, t->replayed, t->refused, t->unavailable,
            t->server_errors, t->transport, t->timeouts);
+    printf("faults: answer time mean %.0f ms, slowest %.0f ms\n",
+           1000 * t->answer_s / (double)(t->attempts - t->transport),
+           1000 * t->slowest_s);
     printf("faults: accepted after a retry %ld, of which the first attempt "
            "had committed %ld; gave up %ld (committed all the same %ld)\n",
            t->retried_ok, t->lost_then_replayed, t->gave_up,

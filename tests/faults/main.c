@@ -14,6 +14,8 @@
 #include "integration/harness.h"
 
 #include <curl/curl.h>
+#include <libpq-fe.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,9 +204,26 @@ static void fault_postgres_killed(void)
                     faults_wechat(no, amount, "4200000000FAULTS03", 16), 16);
 }
 
-/* (b) SIGTERM: requests in flight finish, exit status 0, started again. */
+static void *commit_later(void *arg)
+{
+    sleep_s(1.0);
+    PQclear(PQexec(arg, "COMMIT"));
+    return NULL;
+}
+
+/* (b) SIGTERM: requests in flight finish, exit status 0, started again.
+ * A lock on payments, taken 0.5 s before and released 1 s after the
+ * signal, keeps the payments of that moment in flight. */
 static void fault_service_terminated(double *t_term, double *t_exit)
 {
+    PGconn *pg = PQconnectdb(harness_database_url());
+    PGresult *r = PQexec(pg, "BEGIN; LOCK TABLE payments IN SHARE MODE");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die("cannot lock the payments", NULL);
+    PQclear(r);
+    sleep_s(0.5);
+    pthread_t committer;
+    pthread_create(&committer, NULL, commit_later, pg);
     *t_term = faults_now();
     int status = harness_stop_service();
     *t_exit = faults_now();
@@ -212,6 +231,12 @@ static void fault_service_terminated(double *t_term, double *t_exit)
            *t_term, status, *t_exit - *t_term);
     if (status != 0)
         fail("%s: exit status %.0f", "SIGTERM", status);
+    if (*t_exit - *t_term < 0.9)
+        fail("%s: exited after %.1f s, before the requests held by the lock "
+             "were answered",
+             "SIGTERM", *t_exit - *t_term);
+    pthread_join(committer, NULL);
+    PQfinish(pg);
     harness_restart_service();
     printf("faults: %.1f s: the service is ready again\n", faults_now());
 }

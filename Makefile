@@ -134,7 +134,7 @@ check-schema: build/medins
 	scripts/schema.sh check
 
 test: deps build lint-openapi check-format check-schema check-unit \
-	check-integration check-dashboard check-asan
+	check-integration faults check-dashboard check-asan
 
 clean:
 	rm -rf build

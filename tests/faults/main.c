@@ -298,6 +298,14 @@ int main(void)
                                             "2025100122000FAULTS02",
                                             "4200000000FAULTS03", NULL};
     violations += faults_check(harness_database_url(), callbacks);
+    int status = harness_stop_service(); /* ASan: leaks make it non-zero */
+    if (status != 0)
+        fail("%s: the final stop exited %.0f", "end", status);
+    if (violations) {
+        setenv("KEEP_TEST_DIR", "1", 1);
+        printf("faults: the cluster and service.log are kept in %s\n",
+               harness_dir());
+    }
     harness_stop();
     free(token);
     printf("faults: %s: %d violations, %.1f s in all\n",

@@ -34,6 +34,16 @@ const char *harness_dir(void)
     return dir;
 }
 
+const char *harness_base_url(void)
+{
+    return base_url;
+}
+
+pid_t harness_service_pid(void)
+{
+    return service_pid;
+}
+
 static void die(const char *what)
 {
     fprintf(stderr, "harness: %s\n", what);

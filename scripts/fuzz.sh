@@ -23,6 +23,7 @@ for t in "$@"; do
     "$bin" "${opts[@]}" "${dirs[@]}" >"$log" 2>&1
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
     last=$(grep -E '^#[0-9]+' "$log" | tail -1)
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
@@ -35,7 +36,7 @@ for t in "$@"; do
         failed+=("$t")
     fi
     printf 'fuzz %-9s %9s runs in %ss, cov %s, ft %s, corpus %s, %s\n' \
-        "$t" "${runs:-?}" "$seconds" "${cov:-?}" "${ft:-?}" "${corp:-?}" \
+        "$t" "${runs:-?}" "${secs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" \
         "$verdict"
 done
 if [ ${#failed[@]} -gt 0 ]; then

@@ -138,6 +138,7 @@ check-schema: build/medins
 	scripts/schema.sh check
 
 test: deps build lint-openapi check-format check-schema check-unit \
+	check-fuzz-regressions \
 	check-integration faults check-dashboard check-asan
 
 clean:
@@ -171,3 +172,65 @@ build/roster_gen: bench/roster_gen.c
 .PHONY: bench-tax
 bench-tax: build/medins build/roster_gen
 	bench/tax_import.sh
+
+# Fuzzing (tests/fuzz/): one libFuzzer target per parser or verifier, each
+# linked with only the service sources it needs.
+#   make fuzz                    every target for FUZZ_SECONDS (30) each
+#   make fuzz FUZZ_TARGETS=csv   one target
+# check-fuzz-regressions (part of make test) builds the same targets with
+# gcc and the sanitizers, without libFuzzer, and replays the committed seeds
+# and every input that ever crashed (tests/fuzz/regressions/<target>/).
+.PHONY: fuzz check-fuzz-regressions
+FUZZ_TARGETS ?= csv form jspec idnumber wechat alipay timestamp money date
+FUZZ_SRC_csv := service/domain/csv.c
+FUZZ_SRC_form := service/domain/form.c
+FUZZ_SRC_jspec := service/http/jspec.c service/http/reply.c service/log.c \
+	service/domain/date.c
+FUZZ_SRC_idnumber := service/domain/idnumber.c service/domain/document.c \
+	service/domain/date.c
+FUZZ_SRC_wechat := service/crypto/wechatpay.c service/crypto/aead.c \
+	service/crypto/rsa_verify.c service/crypto/b64.c
+FUZZ_SRC_alipay := service/crypto/alipay.c service/crypto/rsa_verify.c \
+	service/crypto/b64.c service/domain/form.c
+FUZZ_SRC_timestamp := service/domain/timestamp.c service/domain/date.c
+FUZZ_SRC_money := service/domain/money.c
+FUZZ_SRC_date := service/domain/date.c
+# pkg-config packages per target (jspec: request.h includes libpq's and
+# libmicrohttpd's headers; only libmicrohttpd and jansson are linked)
+FUZZ_PKGS_jspec := jansson libmicrohttpd libpq
+FUZZ_PKGS_wechat := jansson libcrypto
+FUZZ_PKGS_alipay := libcrypto
+FUZZ_HEADERS := $(wildcard tests/fuzz/*.h)
+FUZZ_REPLAY_ALL := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,\
+	$(wildcard tests/fuzz/fuzz_*.c)))
+# UBSan reports are crashes for libFuzzer only when not recoverable.
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -std=c11 -D_POSIX_C_SOURCE=200809L \
+	-Wall -Wextra -Iservice
+fuzz_pkgs = $(if $(FUZZ_PKGS_$(1)),$(shell pkg-config $(2) $(FUZZ_PKGS_$(1))))
+
+fuzz:
+	@scripts/deps.sh --fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/%)
+	@scripts/fuzz.sh $(FUZZ_TARGETS)
+
+.SECONDEXPANSION:
+build/fuzz/%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) $(FUZZ_HEADERS) $(HEADERS) \
+		Makefile
+	@mkdir -p build/fuzz
+	clang $(FUZZ_CFLAGS) $(call fuzz_pkgs,$*,--cflags) -o $@ $< \
+		$(FUZZ_SRC_$*) $(call fuzz_pkgs,$*,--libs)
+
+build/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c \
+		$$(FUZZ_SRC_$$*) $(FUZZ_HEADERS) $(HEADERS) Makefile
+	@mkdir -p build/fuzz-replay
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ tests/fuzz/replay_main.c $< \
+		$(FUZZ_SRC_$*) $(PKG_LIBS)
+
+check-fuzz-regressions: $(FUZZ_REPLAY_ALL:%=build/fuzz-replay/%)
+	@set -e; for t in $(FUZZ_REPLAY_ALL); do \
+		dirs=tests/fuzz/corpus/$$t; \
+		if [ -d tests/fuzz/regressions/$$t ]; then \
+			dirs="$$dirs tests/fuzz/regressions/$$t"; fi; \
+		ASAN_OPTIONS=detect_leaks=1 build/fuzz-replay/$$t $$dirs; \
+	done

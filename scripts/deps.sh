@@ -6,6 +6,9 @@
 #   deps.sh --dashboard   what make check-dashboard needs besides the build:
 #                     Debian's Chromium (driven by playwright-core; no
 #                     browser download) and a CJK font for the page's text
+#   deps.sh --fuzz    what make fuzz needs: the libraries the fuzz targets
+#                     link, clang (libFuzzer) and its runtime for
+#                     LeakSanitizer
 set -euo pipefail
 
 mode=${1:-}
@@ -16,6 +19,7 @@ libs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
 case $mode in
     --run) ;;
     --dashboard) libs=(fonts-noto-cjk) ;;
+    --fuzz) libs+=(clang libclang-rt-14-dev) ;;
     *) libs+=(check libcurl4-openssl-dev clang-format curl python3-openpyxl
               fonts-noto-cjk) ;;
 esac
@@ -27,9 +31,11 @@ for p in "${libs[@]}"; do
 done
 # Tools are looked for as commands, so that other builds of them (Node.js
 # from another repository, say) count as present.
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-command -v psql >/dev/null || missing+=(postgresql-client)
-if [ "$mode" != "--run" ]; then
+if [ "$mode" != "--fuzz" ]; then
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    command -v psql >/dev/null || missing+=(postgresql-client)
+fi
+if [ "$mode" != "--run" ] && [ "$mode" != "--fuzz" ]; then
     command -v node >/dev/null || missing+=(nodejs)
     command -v npm >/dev/null || missing+=(npm)
     [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -67,12 +67,44 @@ LANGUAGE sql STABLE AS $$
                           AND x.status = 'approved')
 $$;
 
--- Brings the counts of these people's enrolments (every year) up to date.
--- Set-based: one statement whatever the number of people.
-CREATE FUNCTION progress_sync(p_ids text[]) RETURNS void
+-- One change of a count: +1 or -1 for a region and group at a time.
+CREATE TYPE progress_move AS (year integer, region_code text, grp text,
+                              delta integer, at timestamptz);
+
+-- Adds moves to the current counts (this session's slot row), to the
+-- per-day table and to the event log.
+CREATE FUNCTION progress_apply(p_moves progress_move[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     my_slot smallint := (pg_backend_pid() % 8)::smallint;
+BEGIN
+    IF cardinality(p_moves) = 0 THEN
+        RETURN;
+    END IF;
+    WITH moves AS MATERIALIZED (SELECT * FROM unnest(p_moves)),
+    counts AS (
+        INSERT INTO progress_counts AS t (year, grp, region_code, slot, enrolled)
+        SELECT m.year, m.grp, m.region_code, my_slot, sum(m.delta)
+          FROM moves m GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (year, grp, region_code, slot)
+        DO UPDATE SET enrolled = t.enrolled + excluded.enrolled),
+    daily AS (
+        INSERT INTO progress_daily AS t (year, grp, region_code, day, slot, added)
+        SELECT m.year, m.grp, m.region_code, (m.at AT TIME ZONE 'Asia/Shanghai')::date,
+               my_slot, sum(m.delta)
+          FROM moves m GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (year, grp, region_code, day, slot)
+        DO UPDATE SET added = t.added + excluded.added)
+    INSERT INTO progress_events (year, at, grp, region_code, delta)
+    SELECT m.year, m.at, m.grp, m.region_code, m.delta FROM moves m;
+END $$;
+
+-- Brings the counts of these people's enrolments (every year) up to date:
+-- set-based, one pass whatever the number of people.
+CREATE FUNCTION progress_sync(p_ids text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    moves progress_move[];
 BEGIN
     IF cardinality(p_ids) = 0 THEN
         RETURN;
@@ -87,36 +119,24 @@ BEGIN
     changed AS MATERIALIZED (
         SELECT * FROM cur
          WHERE (counted_region, counted_groups) IS DISTINCT FROM (want_region, want_groups)),
-    moves AS MATERIALIZED (
-        SELECT c.year, c.counted_region AS region_code, g.grp, -1 AS delta, now() AS at
+    remember AS (
+        UPDATE enrolments e
+           SET counted_region = c.want_region, counted_groups = c.want_groups
+          FROM changed c
+         WHERE e.id_number = c.id_number AND e.year = c.year)
+    SELECT ARRAY(
+        SELECT ROW(c.year, c.counted_region, g.grp, -1, now())::progress_move
           FROM changed c, unnest(array_prepend('all', c.counted_groups)) g(grp)
          WHERE c.counted_region IS NOT NULL
         UNION ALL
-        SELECT c.year, c.want_region, g.grp, 1,
-               CASE WHEN c.counted_region IS NULL THEN least(coalesce(c.paid_at, now()), now())
-                    ELSE now() END
+        SELECT ROW(c.year, c.want_region, g.grp, 1,
+                   CASE WHEN c.counted_region IS NULL
+                        THEN least(coalesce(c.paid_at, now()), now())
+                        ELSE now() END)::progress_move
           FROM changed c, unnest(array_prepend('all', c.want_groups)) g(grp)
-         WHERE c.want_region IS NOT NULL),
-    counts AS (
-        INSERT INTO progress_counts AS t (year, grp, region_code, slot, enrolled)
-        SELECT m.year, m.grp, m.region_code, my_slot, sum(m.delta)
-          FROM moves m GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (year, grp, region_code, slot)
-        DO UPDATE SET enrolled = t.enrolled + excluded.enrolled),
-    daily AS (
-        INSERT INTO progress_daily AS t (year, grp, region_code, day, slot, added)
-        SELECT m.year, m.grp, m.region_code, (m.at AT TIME ZONE 'Asia/Shanghai')::date,
-               my_slot, sum(m.delta)
-          FROM moves m GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (year, grp, region_code, day, slot)
-        DO UPDATE SET added = t.added + excluded.added),
-    events AS (
-        INSERT INTO progress_events (year, at, grp, region_code, delta)
-        SELECT m.year, m.at, m.grp, m.region_code, m.delta FROM moves m)
-    UPDATE enrolments e
-       SET counted_region = c.want_region, counted_groups = c.want_groups
-      FROM changed c
-     WHERE e.id_number = c.id_number AND e.year = c.year;
+         WHERE c.want_region IS NOT NULL)
+      INTO moves;
+    PERFORM progress_apply(moves);
 END $$;
 
 -- The triggers hand progress_sync() the people whose counts may have
@@ -153,28 +173,11 @@ ALTER TABLE enrolments ENABLE ALWAYS TRIGGER progress_enrolments_update;
 -- An enrolment deleted while counted takes its count with it.
 CREATE FUNCTION progress_enrolments_deleted() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-    my_slot smallint := (pg_backend_pid() % 8)::smallint;
 BEGIN
-    WITH moves AS MATERIALIZED (
-        SELECT o.year, o.counted_region AS region_code, g.grp, -1 AS delta, now() AS at
+    PERFORM progress_apply(ARRAY(
+        SELECT ROW(o.year, o.counted_region, g.grp, -1, now())::progress_move
           FROM old_rows o, unnest(array_prepend('all', o.counted_groups)) g(grp)
-         WHERE o.counted_region IS NOT NULL),
-    counts AS (
-        INSERT INTO progress_counts AS t (year, grp, region_code, slot, enrolled)
-        SELECT m.year, m.grp, m.region_code, my_slot, sum(m.delta)
-          FROM moves m GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (year, grp, region_code, slot)
-        DO UPDATE SET enrolled = t.enrolled + excluded.enrolled),
-    daily AS (
-        INSERT INTO progress_daily AS t (year, grp, region_code, day, slot, added)
-        SELECT m.year, m.grp, m.region_code, (m.at AT TIME ZONE 'Asia/Shanghai')::date,
-               my_slot, sum(m.delta)
-          FROM moves m GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (year, grp, region_code, day, slot)
-        DO UPDATE SET added = t.added + excluded.added)
-    INSERT INTO progress_events (year, at, grp, region_code, delta)
-    SELECT m.year, m.at, m.grp, m.region_code, m.delta FROM moves m;
+         WHERE o.counted_region IS NOT NULL));
     RETURN NULL;
 END $$;
 CREATE TRIGGER progress_enrolments_delete AFTER DELETE ON enrolments

@@ -20,6 +20,7 @@ Suite *fingerprint_suite(void);
 Suite *progress_rules_suite(void);
 Suite *progress_csv_suite(void);
 Suite *progress_xlsx_suite(void);
+Suite *utf8_suite(void);
 
 int main(void)
 {
@@ -39,6 +40,7 @@ int main(void)
     srunner_add_suite(sr, progress_rules_suite());
     srunner_add_suite(sr, progress_csv_suite());
     srunner_add_suite(sr, progress_xlsx_suite());
+    srunner_add_suite(sr, utf8_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

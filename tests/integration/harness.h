@@ -42,6 +42,9 @@ char *harness_sql(const char *sql);
 long harness_count(const char *sql);
 const char *harness_database_url(void);
 const char *harness_dir(void);
+/* The running service's process id and port (raw-socket tests). */
+pid_t harness_service_pid(void);
+unsigned harness_port(void);
 
 /* One request. token may be NULL; ctype and body may be NULL. */
 http_reply http(const char *method, const char *path, const char *token,

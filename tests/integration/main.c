@@ -17,6 +17,7 @@ Suite *callbacks_suite(void);
 Suite *imports_suite(void);
 Suite *tax_suite(void);
 Suite *progress_suite(void);
+Suite *hostile_suite(void);
 Suite *faults_suite(void);
 
 int main(void)
@@ -31,6 +32,7 @@ int main(void)
     srunner_add_suite(sr, imports_suite());
     srunner_add_suite(sr, tax_suite());
     srunner_add_suite(sr, progress_suite());
+    srunner_add_suite(sr, hostile_suite());
     srunner_add_suite(sr, faults_suite()); /* last: restarts things */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);

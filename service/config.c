@@ -71,6 +71,9 @@ static bool load_numbers(config *cfg)
     NUM(http_threads, "HTTP_THREADS", (unsigned long long)cores, 1, 256);
     NUM(workers, "WORKERS", 16, 1, 1024);
     NUM(db_pool_size, "DB_POOL_SIZE", cfg->workers, 1, 1024);
+    /* half the workers at most read slow uploads: the rest serve others */
+    NUM(max_uploads, "MAX_UPLOADS", cfg->workers > 1 ? cfg->workers / 2 : 1, 1,
+        cfg->workers);
     NUM(db_acquire_ms, "DB_ACQUIRE_TIMEOUT_MS", 5000, 1, 600000);
     NUM(max_body_bytes, "MAX_BODY_BYTES", 1 << 20, 1024, 1ULL << 30);
     NUM(max_import_bytes, "MAX_IMPORT_BYTES", 256ULL << 20, 1024, 1ULL << 34);

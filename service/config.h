@@ -19,6 +19,7 @@ typedef struct {
     unsigned http_threads;       /* HTTP_THREADS: MHD's pool, default cores */
     unsigned workers;            /* WORKERS: request workers, default 16 */
     unsigned db_pool_size;       /* DB_POOL_SIZE: default = workers */
+    unsigned max_uploads;        /* MAX_UPLOADS: streamed bodies at once */
     unsigned db_acquire_ms;      /* DB_ACQUIRE_TIMEOUT_MS */
     size_t max_body_bytes;       /* MAX_BODY_BYTES for JSON bodies */
     size_t max_import_bytes;     /* MAX_IMPORT_BYTES for CSV uploads */

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /* Blocks the stop signals in every thread; main waits for them. */
 static void block_signals(sigset_t *set)
@@ -28,8 +29,31 @@ static void block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Each connection is a descriptor: with the usual soft limit of 1,024 the
+ * default HTTP_MAX_CONNECTIONS (4,000) would end in accept() failing with
+ * EMFILE long before. Raises the soft limit to cover the connections, the
+ * database pool and a margin, as far as the hard limit allows. */
+static void raise_fd_limit(const config *c)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)c->max_connections + c->db_pool_size + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur =
+        rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        rl.rlim_cur = was;
+    log_msg(rl.rlim_cur < want ? LOG_WARN : LOG_INFO,
+            "open files limit raised from %llu to %llu (%llu wanted for "
+            "HTTP_MAX_CONNECTIONS)",
+            (unsigned long long)was, (unsigned long long)rl.rlim_cur,
+            (unsigned long long)want);
+}
+
 static int serve(app *a, sigset_t *stop)
 {
+    raise_fd_limit(&a->cfg);
     a->pool = db_pool_new(a->cfg.database_url, a->cfg.db_pool_size,
                           db_all_statements);
     if (!a->pool || !metrics_init(api_route_count()))

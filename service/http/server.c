@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "http/server.h"
 
+#include "domain/utf8.h"
 #include "http/metrics.h"
 #include "http/reply.h"
 #include "http/router.h"
@@ -36,6 +37,7 @@ struct server {
     request *head, *tail;
     bool stopping;
     atomic_long inflight;
+    atomic_uint uploads; /* streamed bodies being read by a worker */
     atomic_ulong next_id;
     unsigned id_prefix;
 };
@@ -64,7 +66,75 @@ static void set_request_id(server *s, request *rq)
                  s->id_prefix, atomic_fetch_add(&s->next_id, 1));
 }
 
-static void request_free(request *rq);
+static void request_free(server *s, request *rq);
+
+/* Decodes %HH as libmicrohttpd's default does, but turns a decoded NUL
+ * into 0xFF: a NUL would silently cut a path segment or a query value
+ * short ("a%00b" read as "a"), whereas 0xFF is never UTF-8, so that
+ * text_or_reply() refuses the request. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls, (void)conn;
+    size_t n = MHD_http_unescape(s);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\0')
+            s[i] = (char)0xFF;
+    return n;
+}
+
+static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind,
+                                       const char *key, const char *value)
+{
+    (void)kind;
+    const char **bad = cls;
+    if (!utf8_valid(key, strlen(key)) ||
+        (value && !utf8_valid(value, strlen(value)))) {
+        *bad = key;
+        return MHD_NO; /* stop iterating */
+    }
+    return MHD_YES;
+}
+
+/* Path parameters and query arguments reach SQL as text: bytes that are
+ * not UTF-8 (or a NUL) are the client's fault, a 400 here, rather than
+ * an "invalid byte sequence" error from PostgreSQL answered with a 500. */
+static outcome text_or_reply(request *rq)
+{
+    for (int i = 0; i < rq->nparams; i++)
+        if (!utf8_valid(rq->params[i], strlen(rq->params[i]))) {
+            reply_error(rq, 400, "validation_failed", NULL,
+                        "the path must be UTF-8 without NUL characters");
+            return OUT_REPLIED;
+        }
+    const char *bad = NULL;
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_query_arg,
+                              &bad);
+    if (bad) {
+        bool named = utf8_valid(bad, strlen(bad));
+        reply_error(rq, 400, "validation_failed", named ? bad : NULL,
+                    "query arguments must be UTF-8 without NUL characters");
+        return OUT_REPLIED;
+    }
+    return OUT_CONTINUE;
+}
+
+/* A streamed body is read by a worker holding a database connection for
+ * as long as the client takes to send it: a few clients that send half an
+ * import and stall would hold every worker until their connections time
+ * out, and nothing else would be served. At most max_uploads streamed
+ * requests at a time, then: the next is refused with a 503 (retry later).
+ * Takes a slot, which request_free() gives back with the stream. */
+static outcome upload_slot_or_reply(server *s, request *rq)
+{
+    unsigned cap = s->app->cfg.max_uploads;
+    if (atomic_fetch_add(&s->uploads, 1) < cap)
+        return OUT_CONTINUE;
+    atomic_fetch_sub(&s->uploads, 1);
+    reply_error(rq, 503, "service_unavailable", NULL,
+                "%u uploads are in progress, retry later", cap);
+    reply_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+    return OUT_REPLIED;
+}
 
 static request *request_new(server *s, struct MHD_Connection *conn,
                             const char *url, const char *method)
@@ -81,9 +151,10 @@ static request *request_new(server *s, struct MHD_Connection *conn,
     buf allow = {0};
     rq->route_index =
         router_match(api_routes, method, url, rq->params, &rq->nparams, &allow);
-    if (rq->route_index >= 0)
+    if (rq->route_index >= 0) {
         rq->route = &api_routes[rq->route_index];
-    else if (allow.len) {
+        text_or_reply(rq);
+    } else if (allow.len) {
         reply_error(rq, 405, "method_not_allowed", NULL,
                     "%s is not allowed here", method);
         reply_add_header(rq, MHD_HTTP_HEADER_ALLOW, allow.data);
@@ -95,16 +166,21 @@ static request *request_new(server *s, struct MHD_Connection *conn,
         streamed ? s->app->cfg.max_import_bytes : s->app->cfg.max_body_bytes;
     if (rq->route && rq->route->body == BODY_JSON_BULK)
         rq->body_limit = 16 * s->app->cfg.max_body_bytes;
-    if (streamed && !(rq->stream = stream_new(conn, rq->body_limit))) {
-        request_free(rq);
+    if (streamed && !rq->response &&
+        upload_slot_or_reply(s, rq) == OUT_CONTINUE &&
+        !(rq->stream = stream_new(conn, rq->body_limit))) {
+        atomic_fetch_sub(&s->uploads, 1);
+        request_free(s, rq);
         return NULL;
     }
     atomic_fetch_add(&s->inflight, 1);
     return rq;
 }
 
-static void request_free(request *rq)
+static void request_free(server *s, request *rq)
 {
+    if (rq->stream)
+        atomic_fetch_sub(&s->uploads, 1);
     for (int i = 0; i < rq->nparams; i++)
         free(rq->params[i]);
     free(rq->url);
@@ -242,7 +318,7 @@ static void *worker_main(void *arg)
         if (rq->stream) {
             /* the connection may have gone while the handler ran */
             if (!stream_reader_done(rq->stream))
-                request_free(rq);
+                request_free(s, rq);
             continue;
         }
         rq->state = RQ_REPLIED;
@@ -284,7 +360,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     /* a streamed request may still be in its handler: it frees it then */
     if (!rq->stream || rq->state != RQ_QUEUED ||
         stream_connection_gone(rq->stream))
-        request_free(rq);
+        request_free(s, rq);
     atomic_fetch_sub(&s->inflight, 1);
 }
 
@@ -331,12 +407,12 @@ server *server_start(app *a)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
             MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
         (uint16_t)c->port, NULL, NULL, on_request, s,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)c->http_threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)c->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)c->max_connections, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->http_threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->conn_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         log_msg(LOG_ERROR, "cannot listen on port %u", c->port);
         server_stop(s);

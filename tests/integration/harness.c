@@ -44,6 +44,11 @@ pid_t harness_service_pid(void)
     return service_pid;
 }
 
+unsigned harness_port(void)
+{
+    return port;
+}
+
 static void die(const char *what)
 {
     fprintf(stderr, "harness: %s\n", what);

@@ -42,9 +42,10 @@ char *harness_sql(const char *sql);
 long harness_count(const char *sql);
 const char *harness_database_url(void);
 const char *harness_dir(void);
-/* "http://127.0.0.1:PORT" of the service, and its process id (0 when
- * stopped). */
+/* "http://127.0.0.1:PORT" of the service, its port, and its process id
+ * (0 when stopped). */
 const char *harness_base_url(void);
+unsigned harness_port(void);
 pid_t harness_service_pid(void);
 
 /* One request. token may be NULL; ctype and body may be NULL. */

@@ -17,6 +17,7 @@ Suite *callbacks_suite(void);
 Suite *imports_suite(void);
 Suite *tax_suite(void);
 Suite *progress_suite(void);
+Suite *hostile_suite(void);
 Suite *faults_suite(void);
 Suite *reports_suite(void);
 Suite *incentives_suite(void);
@@ -35,6 +36,7 @@ int main(void)
     srunner_add_suite(sr, progress_suite());
     srunner_add_suite(sr, reports_suite());
     srunner_add_suite(sr, incentives_suite());
+    srunner_add_suite(sr, hostile_suite());
     srunner_add_suite(sr, faults_suite()); /* last: restarts things */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);

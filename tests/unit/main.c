@@ -22,6 +22,7 @@ Suite *progress_csv_suite(void);
 Suite *progress_xlsx_suite(void);
 Suite *incentive_suite(void);
 Suite *csv_out_suite(void);
+Suite *utf8_suite(void);
 
 int main(void)
 {
@@ -43,6 +44,7 @@ int main(void)
     srunner_add_suite(sr, progress_xlsx_suite());
     srunner_add_suite(sr, incentive_suite());
     srunner_add_suite(sr, csv_out_suite());
+    srunner_add_suite(sr, utf8_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -4,6 +4,7 @@
  * household holds is 409 naming that household.
  */
 #include "api/api.h"
+#include "domain/document.h"
 
 #include "api/people.h"
 #include "domain/region.h"
@@ -195,12 +196,23 @@ static void reply_household(request *rq, unsigned status, const char *no)
                          h.created_at, "members", m.members));
 }
 
+static outcome household_no_or_reply(request *rq, const char *no)
+{
+    const char *why = household_no_problem(no);
+    if (why) {
+        reply_error(rq, 422, "validation_failed", "household_no", "%s", why);
+        return OUT_REPLIED;
+    }
+    return OUT_CONTINUE;
+}
+
 void handle_household_create(request *rq)
 {
     create_ctx x = {.rq = rq};
     db_region region;
     if (jspec_parse_or_reply(rq, rq->json, "", household_spec, &x.h) !=
             OUT_CONTINUE ||
+        household_no_or_reply(rq, x.h.household_no) != OUT_CONTINUE ||
         members_or_reply(rq, json_object_get(rq->json, "members"), &x) !=
             OUT_CONTINUE ||
         region_or_reply(rq, x.h.region_code, &region) != OUT_CONTINUE)

@@ -167,6 +167,8 @@ static const char *field_problem(roster_ctx *x, roster_line *l,
     *field = "household_no";
     if (!chars_between(v[COL_HOUSEHOLD], 1, 40))
         return "household_no must be 1 to 40 characters";
+    if (household_no_problem(v[COL_HOUSEHOLD]))
+        return household_no_problem(v[COL_HOUSEHOLD]);
     *field = "attribute";
     if (!chars_between(v[COL_ATTRIBUTE], 0, 50))
         return "attribute must be at most 50 characters";

@@ -149,3 +149,12 @@ const char *document_shape_problem(doc_type t, const char *number)
     }
     return "unknown document type";
 }
+
+const char *household_no_problem(const char *no)
+{
+    for (const unsigned char *p = (const unsigned char *)no; *p; p++)
+        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
+            return "household_no may not hold '/', '\\' or control "
+                   "characters";
+    return NULL;
+}

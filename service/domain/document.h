@@ -43,4 +43,10 @@ const char *doc_type_name(doc_type t);
  * The 18-character forms are 17 digits and a final digit or X. */
 const char *document_shape_problem(doc_type t, const char *number);
 
+/* A household number is the county's own identifier, stored as given
+ * (letters, digits, Chinese, punctuation), except what cannot travel as
+ * one URL path segment or be read back: '/', '\\' and control characters.
+ * NULL when good, else why. */
+const char *household_no_problem(const char *no);
+
 #endif

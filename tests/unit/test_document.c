@@ -184,11 +184,24 @@ START_TEST(reason_names_the_document)
 }
 END_TEST
 
+START_TEST(household_numbers_are_kept_as_given_but_must_fit_a_path)
+{
+    ck_assert_ptr_null(household_no_problem("5117240010010001"));
+    ck_assert_ptr_null(household_no_problem("HP-01 (张家)"));
+    ck_assert_ptr_null(household_no_problem("'; DROP TABLE x; --"));
+    ck_assert_ptr_nonnull(household_no_problem("A/B"));
+    ck_assert_ptr_nonnull(household_no_problem("A\\B"));
+    ck_assert_ptr_nonnull(household_no_problem("A\tB"));
+    ck_assert_ptr_nonnull(household_no_problem("A\x7f"));
+}
+END_TEST
+
 Suite *document_suite(void)
 {
     Suite *s = suite_create("document");
     TCase *t = tcase_create("types");
     tcase_add_test(t, names_round_trip);
+    tcase_add_test(t, household_numbers_are_kept_as_given_but_must_fit_a_path);
     tcase_add_test(t, unknown_names_are_doc_unknown);
     suite_add_tcase(s, t);
     t = tcase_create("shapes");

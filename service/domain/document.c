@@ -153,8 +153,7 @@ const char *document_shape_problem(doc_type t, const char *number)
 const char *household_no_problem(const char *no)
 {
     for (const unsigned char *p = (const unsigned char *)no; *p; p++)
-        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
-            return "household_no may not hold '/', '\\' or control "
-                   "characters";
+        if (*p == '/' || *p < 0x20 || *p == 0x7f)
+            return "household_no may not hold '/' or control characters";
     return NULL;
 }

@@ -45,7 +45,7 @@ const char *document_shape_problem(doc_type t, const char *number);
 
 /* A household number is the county's own identifier, stored as given
  * (letters, digits, Chinese, punctuation), except what cannot travel as
- * one URL path segment or be read back: '/', '\\' and control characters.
+ * one URL path segment or be read back: '/' and control characters.
  * NULL when good, else why. */
 const char *household_no_problem(const char *no);
 

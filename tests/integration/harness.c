@@ -434,3 +434,20 @@ long harness_count(const char *sql)
     free(out);
     return n;
 }
+
+void expect(const http_reply *r, long status)
+{
+    ck_assert_msg(r->status == status, "expected %ld, got %ld: %.300s", status,
+                  r->status, r->body);
+}
+
+long jint(json_t *o, const char *key)
+{
+    return (long)json_integer_value(json_object_get(o, key));
+}
+
+const char *jstr(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}

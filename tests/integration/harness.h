@@ -70,6 +70,12 @@ void make_id(const char *first17, char out[19]);
  * (caller frees); *id gets its id when id is not NULL. */
 char *make_token(const char *role, const char *region, long *id);
 
+/* Fails the test unless the reply has this status (showing the body). */
+void expect(const http_reply *r, long status);
+/* A member of a JSON object: 0 / "" when absent or of another type. */
+long jint(json_t *o, const char *key);
+const char *jstr(json_t *o, const char *key);
+
 /* The error code of an error reply, or "". */
 const char *error_code(const http_reply *r);
 const char *error_field(const http_reply *r);

@@ -49,23 +49,6 @@ extern char report_ids[NPEOPLE][19];
 /* Builds the county on the first call; later calls do nothing. */
 void reports_county_setup(void);
 
-static inline void expect(http_reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "expected %ld, got %ld: %s", status,
-                  r->status, r->body);
-}
-
-static inline long jint(json_t *o, const char *k)
-{
-    return (long)json_integer_value(json_object_get(o, k));
-}
-
-static inline const char *jstr(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 /* Element i of the array o[k]. */
 static inline json_t *at(json_t *o, const char *k, size_t i)
 {

@@ -26,12 +26,6 @@ static char ids[8][19];
 static EVP_PKEY *wechat_key, *alipay_key, *stranger_key;
 static uint8_t apiv3[33];
 
-static void expect(http_reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "expected %ld, got %ld: %s", status,
-                  r->status, r->body);
-}
-
 static EVP_PKEY *private_key(const char *name)
 {
     char path[512];

@@ -591,12 +591,6 @@ END_TEST
 
 /* ---- SQL metacharacters ------------------------------------------------ */
 
-static const char *jstr(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 /* tmpl with "@ID@" replaced by id (no printf: the strings hold '%'). */
 static void with_id(char *out, size_t outsz, const char *tmpl, const char *id)
 {

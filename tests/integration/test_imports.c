@@ -27,17 +27,6 @@
     "household_no,region_code,attribute,relation,name,id_number,phone,"        \
     "categories"
 
-static long jint(json_t *o, const char *k)
-{
-    return (long)json_integer_value(json_object_get(o, k));
-}
-
-static void expect(const http_reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "expected %ld, got %ld: %.300s", status,
-                  r->status, r->body);
-}
-
 /* A valid resident ID from its first 17 digits, from a ring of buffers so
  * that several can be arguments of one call. */
 static const char *rid(const char *first17)

@@ -13,11 +13,6 @@ static json_t *rejected_line(const http_reply *r, size_t i)
     return json_array_get(json_object_get(r->json, "rejected"), i);
 }
 
-static long jint(json_t *obj, const char *key)
-{
-    return (long)json_integer_value(json_object_get(obj, key));
-}
-
 START_TEST(a_three_level_csv_imports_and_reads_back)
 {
     /* the village comes before its township: lines apply level by level */

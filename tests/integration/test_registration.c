@@ -18,23 +18,6 @@
 
 static char head[19], spouse[19], child[19], other[19], newborn_id[19];
 
-static long jint(json_t *o, const char *k)
-{
-    return (long)json_integer_value(json_object_get(o, k));
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static void expect(http_reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "expected %ld, got %ld: %s", status,
-                  r->status, r->body);
-}
-
 static void setup_once(void)
 {
     static bool done;

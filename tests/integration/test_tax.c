@@ -24,23 +24,6 @@
 enum { NPEOPLE = 64 };
 static char ids[NPEOPLE][19];
 
-static void expect(http_reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "expected %ld, got %ld: %s", status,
-                  r->status, r->body);
-}
-
-static long jint(json_t *o, const char *k)
-{
-    return (long)json_integer_value(json_object_get(o, k));
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 static void put(const char *path, const char *body)
 {
     http_reply r = http_json("PUT", path, ADMIN, body);

@@ -3,11 +3,18 @@
 # the tests need. As root it runs apt-get; otherwise it prints the command.
 #   deps.sh           everything (make test)
 #   deps.sh --run     what make run needs
+#   deps.sh --bench   what make run needs, and the benchmarks' clients
+#                     (curl, wrk, jq)
 set -euo pipefail
+mode=${1:-}
 
 libs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev
       libssl-dev ca-certificates)
-[ "${1:-}" = "--run" ] || libs+=(check libcurl4-openssl-dev clang-format curl)
+case $mode in
+    --run) ;;
+    --bench) libs+=(curl) ;;
+    *) libs+=(check libcurl4-openssl-dev clang-format curl) ;;
+esac
 
 missing=()
 for p in "${libs[@]}"; do
@@ -18,9 +25,13 @@ done
 # from another repository, say) count as present.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
-if [ "${1:-}" != "--run" ]; then
+if [ -z "$mode" ]; then
     command -v node >/dev/null || missing+=(nodejs)
     command -v npm >/dev/null || missing+=(npm)
+fi
+if [ "$mode" = --bench ]; then
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v jq >/dev/null || missing+=(jq)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

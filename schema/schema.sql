@@ -785,15 +785,17 @@ BEGIN
         PERFORM progress_sync(ARRAY(SELECT o.id_number FROM old_rows o));
     ELSE
         PERFORM progress_sync(ARRAY(
-            SELECT n.id_number FROM new_rows n
-              JOIN old_rows o ON o.id_number = n.id_number AND o.category = n.category
-                             AND o.valid_from = n.valid_from
-             WHERE o.valid_to IS DISTINCT FROM n.valid_to
-            UNION
-            SELECT n.id_number FROM new_rows n
-             WHERE NOT EXISTS (SELECT 1 FROM old_rows o
-                                WHERE o.id_number = n.id_number AND o.category = n.category
-                                  AND o.valid_from = n.valid_from)));
+            SELECT x.id_number
+              FROM (SELECT n.id_number, n.category, n.valid_from, n.valid_to,
+                           true AS new FROM new_rows n
+                    UNION ALL
+                    SELECT o.id_number, o.category, o.valid_from, o.valid_to, false
+                      FROM old_rows o) x
+             GROUP BY x.id_number, x.category, x.valid_from
+            HAVING bool_or(x.new)
+               AND (NOT bool_or(NOT x.new)
+                    OR min(x.valid_to) FILTER (WHERE x.new)
+                       IS DISTINCT FROM min(x.valid_to) FILTER (WHERE NOT x.new))));
     END IF;
     RETURN NULL;
 END $$;
@@ -849,9 +851,14 @@ BEGIN
         -- only a changed status matters; progress_sync's own writes (and
         -- renumbered people, whose counts travel with their rows) pass
         PERFORM progress_sync(ARRAY(
-            SELECT n.id_number FROM new_rows n
-              JOIN old_rows o ON o.id_number = n.id_number AND o.year = n.year
-             WHERE o.status IS DISTINCT FROM n.status));
+            SELECT x.id_number
+              FROM (SELECT n.id_number, n.year, n.status, true AS new FROM new_rows n
+                    UNION ALL
+                    SELECT o.id_number, o.year, o.status, false FROM old_rows o) x
+             GROUP BY x.id_number, x.year
+            HAVING bool_or(x.new) AND bool_or(NOT x.new)
+               AND min(x.status) FILTER (WHERE x.new)
+                   IS DISTINCT FROM min(x.status) FILTER (WHERE NOT x.new)));
     END IF;
     RETURN NULL;
 END $$;
@@ -893,9 +900,20 @@ BEGIN
                                      WHERE n.status = 'approved'));
     ELSE
         PERFORM progress_sync(ARRAY(
-            SELECT n.id_number FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (o.status = 'approved') <> (n.status = 'approved')
-                OR o.id_number <> n.id_number OR o.year <> n.year));
+            SELECT min(x.id_number) FILTER (WHERE x.new)
+              FROM (SELECT n.id, n.id_number, n.year, n.status = 'approved' AS approved,
+                           true AS new FROM new_rows n
+                    UNION ALL
+                    SELECT o.id, o.id_number, o.year, o.status = 'approved', false
+                      FROM old_rows o) x
+             GROUP BY x.id
+            HAVING bool_or(x.new) AND bool_or(NOT x.new)
+               AND (bool_or(x.approved) FILTER (WHERE x.new)
+                        <> bool_or(x.approved) FILTER (WHERE NOT x.new)
+                    OR min(x.id_number) FILTER (WHERE x.new)
+                        <> min(x.id_number) FILTER (WHERE NOT x.new)
+                    OR min(x.year) FILTER (WHERE x.new)
+                        <> min(x.year) FILTER (WHERE NOT x.new))));
     END IF;
     RETURN NULL;
 END $$;
@@ -905,10 +923,15 @@ CREATE FUNCTION public.progress_households_changed() RETURNS trigger
     AS $$
 BEGIN
     PERFORM progress_sync(ARRAY(
-        SELECT r.id_number FROM new_rows n
-          JOIN old_rows o ON o.household_no = n.household_no
-          JOIN residents r ON r.household_no = n.household_no
-         WHERE o.region_code <> n.region_code));
+        SELECT r.id_number
+          FROM (SELECT x.household_no
+                  FROM (SELECT n.household_no, n.region_code, true AS new FROM new_rows n
+                        UNION ALL
+                        SELECT o.household_no, o.region_code, false FROM old_rows o) x
+                 GROUP BY x.household_no
+                HAVING min(x.region_code) FILTER (WHERE x.new)
+                       <> min(x.region_code) FILTER (WHERE NOT x.new)) m
+          JOIN residents r ON r.household_no = m.household_no));
     RETURN NULL;
 END $$;
 
@@ -949,8 +972,13 @@ CREATE FUNCTION public.progress_residents_changed() RETURNS trigger
     AS $$
 BEGIN
     PERFORM progress_sync(ARRAY(
-        SELECT n.id_number FROM new_rows n JOIN old_rows o ON o.id_number = n.id_number
-         WHERE o.household_no <> n.household_no));
+        SELECT x.id_number
+          FROM (SELECT n.id_number, n.household_no, true AS new FROM new_rows n
+                UNION ALL
+                SELECT o.id_number, o.household_no, false FROM old_rows o) x
+         GROUP BY x.id_number
+        HAVING min(x.household_no) FILTER (WHERE x.new)
+               <> min(x.household_no) FILTER (WHERE NOT x.new)));
     RETURN NULL;
 END $$;
 

@@ -1,5 +1,7 @@
--- 013_progress_speed: the progress triggers of 011 compare a statement's
--- old and new rows by grouping them, not by joining them.
+-- 013_progress_speed: two plans of 011 that go wrong at county scale.
+--
+-- 1. The progress triggers compare a statement's old and new rows by
+-- grouping them, not by joining them.
 --
 -- Transition tables (old_rows, new_rows) carry no statistics: the planner
 -- takes each for one row and joins the two with a nested loop, which
@@ -10,6 +12,16 @@
 -- the union of both tables by the join key (a hash or sort aggregate) costs
 -- rows × log rows whatever the planner believes. Each function keeps 011's
 -- meaning: the same people are handed to progress_sync().
+--
+-- 2. progress_enrolled() sums the counts (or the history and the day's
+-- events, for as_of) per village first, then places the sums in the region
+-- tree. 011 joined every event to regions: the planner takes the regions
+-- under p_region for one row, and once PL/pgSQL caches a generic plan
+-- (after five calls in a session) it loops over the regions and scans the
+-- day's events once for each: 35 to 47 s for an as_of report in the middle
+-- of a 941,000-payment day, against 0.6 s for the first five. The sums are
+-- a materialized CTE of a few hundred rows, so no plan can repeat the scan.
+-- The result is the same.
 
 CREATE OR REPLACE FUNCTION progress_enrolments_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -118,4 +130,47 @@ BEGIN
                        IS DISTINCT FROM min(x.valid_to) FILTER (WHERE NOT x.new))));
     END IF;
     RETURN NULL;
+END $$;
+
+-- The enrolled count per direct child of p_region (child NULL: people in
+-- households placed on p_region itself) and group, now (p_as_of NULL) or
+-- as it stood at p_as_of: the days before from progress_daily, the day
+-- itself from progress_events. Summed per region first (see above).
+CREATE OR REPLACE FUNCTION progress_enrolled(p_year integer, p_region text, p_groups text[],
+                                  p_as_of timestamptz)
+RETURNS TABLE (child text, grp text, enrolled bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    lvl   integer := (SELECT level FROM regions WHERE code = p_region);
+    day0  date;
+BEGIN
+    IF p_as_of IS NULL THEN
+        RETURN QUERY
+            WITH c AS MATERIALIZED (
+                SELECT c.region_code, c.grp, sum(c.enrolled) AS n
+                  FROM progress_counts c
+                 WHERE c.year = p_year AND c.grp = ANY (p_groups)
+                 GROUP BY 1, 2)
+            SELECT rg.path[lvl + 1], c.grp, sum(c.n)::bigint
+              FROM c JOIN regions rg ON rg.code = c.region_code
+             WHERE rg.path[lvl] = p_region
+             GROUP BY 1, 2;
+        RETURN;
+    END IF;
+    day0 := (p_as_of AT TIME ZONE 'Asia/Shanghai')::date;
+    RETURN QUERY
+        WITH x AS MATERIALIZED (
+            SELECT d.region_code, d.grp, sum(d.added) AS n FROM progress_daily d
+             WHERE d.year = p_year AND d.grp = ANY (p_groups) AND d.day < day0
+             GROUP BY 1, 2
+            UNION ALL
+            SELECT ev.region_code, ev.grp, sum(ev.delta) FROM progress_events ev
+             WHERE ev.year = p_year AND ev.grp = ANY (p_groups)
+               AND ev.at >= day0::timestamp AT TIME ZONE 'Asia/Shanghai'
+               AND ev.at <= p_as_of
+             GROUP BY 1, 2)
+        SELECT rg.path[lvl + 1], x.grp, sum(x.n)::bigint
+          FROM x JOIN regions rg ON rg.code = x.region_code
+         WHERE rg.path[lvl] = p_region
+         GROUP BY 1, 2;
 END $$;

@@ -819,23 +819,31 @@ DECLARE
 BEGIN
     IF p_as_of IS NULL THEN
         RETURN QUERY
-            SELECT rg.path[lvl + 1], c.grp, sum(c.enrolled)::bigint
-              FROM progress_counts c JOIN regions rg ON rg.code = c.region_code
-             WHERE c.year = p_year AND c.grp = ANY (p_groups) AND rg.path[lvl] = p_region
+            WITH c AS MATERIALIZED (
+                SELECT c.region_code, c.grp, sum(c.enrolled) AS n
+                  FROM progress_counts c
+                 WHERE c.year = p_year AND c.grp = ANY (p_groups)
+                 GROUP BY 1, 2)
+            SELECT rg.path[lvl + 1], c.grp, sum(c.n)::bigint
+              FROM c JOIN regions rg ON rg.code = c.region_code
+             WHERE rg.path[lvl] = p_region
              GROUP BY 1, 2;
         RETURN;
     END IF;
     day0 := (p_as_of AT TIME ZONE 'Asia/Shanghai')::date;
     RETURN QUERY
+        WITH x AS MATERIALIZED (
+            SELECT d.region_code, d.grp, sum(d.added) AS n FROM progress_daily d
+             WHERE d.year = p_year AND d.grp = ANY (p_groups) AND d.day < day0
+             GROUP BY 1, 2
+            UNION ALL
+            SELECT ev.region_code, ev.grp, sum(ev.delta) FROM progress_events ev
+             WHERE ev.year = p_year AND ev.grp = ANY (p_groups)
+               AND ev.at >= day0::timestamp AT TIME ZONE 'Asia/Shanghai'
+               AND ev.at <= p_as_of
+             GROUP BY 1, 2)
         SELECT rg.path[lvl + 1], x.grp, sum(x.n)::bigint
-          FROM (SELECT d.region_code, d.grp, d.added AS n FROM progress_daily d
-                 WHERE d.year = p_year AND d.grp = ANY (p_groups) AND d.day < day0
-                UNION ALL
-                SELECT ev.region_code, ev.grp, ev.delta FROM progress_events ev
-                 WHERE ev.year = p_year AND ev.grp = ANY (p_groups)
-                   AND ev.at >= day0::timestamp AT TIME ZONE 'Asia/Shanghai'
-                   AND ev.at <= p_as_of) x
-          JOIN regions rg ON rg.code = x.region_code
+          FROM x JOIN regions rg ON rg.code = x.region_code
          WHERE rg.path[lvl] = p_region
          GROUP BY 1, 2;
 END $$;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: the set-up the service benchmarks share, sourced by them
 # (bench/tax_import.sh, bench/progress.sh), not run. It starts a private
 # throwaway cluster (scripts/pg.sh) and the real service on it, builds

@@ -180,8 +180,7 @@ check_totals "after the payments"
 
 # --- 6. reports as of a past moment -----------------------------------------
 curl_latency() { # n path → "n p50 p90 p99" in ms over n sequential requests
-    local i
-    for i in $(seq "$1"); do
+    for _ in $(seq "$1"); do
         curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' \
             -H "$auth" "localhost:$port$2"
     done >"$dir/curl.out"
@@ -195,7 +194,7 @@ curl_latency() { # n path → "n p50 p90 p99" in ms over n sequential requests
         END { printf "n=%d p50=%.2f p90=%.2f p99=%.2f ms", NR, p(.5), p(.9), p(.99) }'
 }
 yesterday=$(TZ=Asia/Shanghai date -d yesterday +%F)
-as_of_mid=$(echo "$mid" | sed 's/+/%2B/')
+as_of_mid=${mid/+/%2B}
 row "report as_of $mid (mid-import)" \
     "$(curl_latency 50 "$q_county&as_of=$as_of_mid"); load $(load)"
 row "report as_of $yesterday (end of yesterday)" \

@@ -6,6 +6,8 @@
 #   deps.sh --dashboard   what make check-dashboard needs besides the build:
 #                     Debian's Chromium (driven by playwright-core; no
 #                     browser download) and a CJK font for the page's text
+#   deps.sh --bench   what make run needs, and the benchmarks' clients
+#                     (curl, wrk, jq)
 #   deps.sh --fuzz    what make fuzz needs: the libraries the fuzz targets
 #                     link, clang (libFuzzer) and its runtime for
 #                     LeakSanitizer
@@ -20,6 +22,7 @@ case $mode in
     --run) ;;
     --dashboard) libs=(fonts-noto-cjk) ;;
     --fuzz) libs+=(clang libclang-rt-14-dev) ;;
+    --bench) libs+=(curl) ;;
     *) libs+=(check libcurl4-openssl-dev clang-format curl python3-openpyxl
               fonts-noto-cjk) ;;
 esac
@@ -35,7 +38,11 @@ if [ "$mode" != "--fuzz" ]; then
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v psql >/dev/null || missing+=(postgresql-client)
 fi
-if [ "$mode" != "--run" ] && [ "$mode" != "--fuzz" ]; then
+if [ "$mode" = --bench ]; then
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v jq >/dev/null || missing+=(jq)
+fi
+if [ "$mode" != "--run" ] && [ "$mode" != "--fuzz" ] && [ "$mode" != "--bench" ]; then
     command -v node >/dev/null || missing+=(nodejs)
     command -v npm >/dev/null || missing+=(npm)
     [ -x /usr/bin/chromium ] || missing+=(chromium)

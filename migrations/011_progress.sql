@@ -50,23 +50,6 @@ CREATE TABLE progress_events (
 );
 CREATE INDEX progress_events_at_idx ON progress_events (year, at);
 
--- Where enrolment e should be counted now: its region and groups, or
--- NULLs when it does not count.
-CREATE FUNCTION progress_place(e enrolments, OUT region text, OUT groups text[])
-LANGUAGE sql STABLE AS $$
-    SELECT h.region_code,
-           ARRAY(SELECT DISTINCT rc.category FROM resident_categories rc, years y
-                  WHERE y.year = e.year AND rc.id_number = e.id_number
-                    AND rc.valid_from <= y.coverage_end
-                    AND (rc.valid_to IS NULL OR rc.valid_to >= y.collection_start)
-                  ORDER BY 1)
-      FROM residents r JOIN households h ON h.household_no = r.household_no
-     WHERE r.id_number = e.id_number AND e.status = 'paid'
-       AND NOT EXISTS (SELECT 1 FROM exemptions x
-                        WHERE x.id_number = e.id_number AND x.year = e.year
-                          AND x.status = 'approved')
-$$;
-
 -- One change of a count: +1 or -1 for a region and group at a time.
 CREATE TYPE progress_move AS (year integer, region_code text, grp text,
                               delta integer, at timestamptz);
@@ -109,15 +92,39 @@ BEGIN
     IF cardinality(p_ids) = 0 THEN
         RETURN;
     END IF;
-    WITH cur AS MATERIALIZED (
+    -- where each enrolment of these people should be counted now: a paid
+    -- one without an approved exemption, in its household's region, under
+    -- the categories held on some day of the year's window; joins, not a
+    -- function per row (a tax bureau batch brings thousands of people)
+    WITH k AS MATERIALIZED (SELECT DISTINCT x AS id FROM unnest(p_ids) x),
+    cur AS MATERIALIZED (
         SELECT e.id_number, e.year, e.paid_at, e.counted_region, e.counted_groups,
-               p.region AS want_region, p.groups AS want_groups
-          FROM (SELECT DISTINCT x FROM unnest(p_ids) x) k
-          JOIN enrolments e ON e.id_number = k.x
-          LEFT JOIN LATERAL progress_place(e) p ON true
+               h.region_code, y.collection_start, y.coverage_end,
+               e.status = 'paid' AND NOT EXISTS (
+                   SELECT 1 FROM exemptions x
+                    WHERE x.id_number = e.id_number AND x.year = e.year
+                      AND x.status = 'approved') AS counts
+          FROM k
+          JOIN enrolments e ON e.id_number = k.id
+          JOIN residents r ON r.id_number = e.id_number
+          JOIN households h ON h.household_no = r.household_no
+          JOIN years y ON y.year = e.year
          WHERE e.counted_region IS NOT NULL OR e.status = 'paid'),
+    held AS (
+        SELECT c.id_number, c.year,
+               array_agg(DISTINCT rc.category ORDER BY rc.category) AS groups
+          FROM cur c
+          JOIN resident_categories rc ON rc.id_number = c.id_number
+         WHERE c.counts AND rc.valid_from <= c.coverage_end
+           AND (rc.valid_to IS NULL OR rc.valid_to >= c.collection_start)
+         GROUP BY c.id_number, c.year),
+    want AS (
+        SELECT c.id_number, c.year, c.paid_at, c.counted_region, c.counted_groups,
+               CASE WHEN c.counts THEN c.region_code END AS want_region,
+               CASE WHEN c.counts THEN coalesce(g.groups, '{}') END AS want_groups
+          FROM cur c LEFT JOIN held g ON g.id_number = c.id_number AND g.year = c.year),
     changed AS MATERIALIZED (
-        SELECT * FROM cur
+        SELECT * FROM want
          WHERE (counted_region, counted_groups) IS DISTINCT FROM (want_region, want_groups)),
     remember AS (
         UPDATE enrolments e

@@ -18,6 +18,14 @@
 -- Slots: each database session adds to its own slot row (its backend pid
 -- modulo 8), so parallel payments in one village do not wait on each
 -- other; readers sum the slots.
+--
+-- Two plans to avoid, found at county scale (bench/progress.sh):
+-- transition tables carry no statistics, so the triggers compare a
+-- statement's old and new rows by grouping their union, never by joining
+-- them (a nested loop compared every row of a 5,000-line tax batch with
+-- every other: 8 s a batch); and progress_enrolled() sums per village in a
+-- materialized CTE before walking the region tree (a cached generic plan
+-- scanned the day's events once per region: 35-47 s an as_of report).
 
 ALTER TABLE enrolments ADD COLUMN counted_region text,
                        ADD COLUMN counted_groups text[];
@@ -161,9 +169,14 @@ BEGIN
         -- only a changed status matters; progress_sync's own writes (and
         -- renumbered people, whose counts travel with their rows) pass
         PERFORM progress_sync(ARRAY(
-            SELECT n.id_number FROM new_rows n
-              JOIN old_rows o ON o.id_number = n.id_number AND o.year = n.year
-             WHERE o.status IS DISTINCT FROM n.status));
+            SELECT x.id_number
+              FROM (SELECT n.id_number, n.year, n.status, true AS new FROM new_rows n
+                    UNION ALL
+                    SELECT o.id_number, o.year, o.status, false FROM old_rows o) x
+             GROUP BY x.id_number, x.year
+            HAVING bool_or(x.new) AND bool_or(NOT x.new)
+               AND min(x.status) FILTER (WHERE x.new)
+                   IS DISTINCT FROM min(x.status) FILTER (WHERE NOT x.new)));
     END IF;
     RETURN NULL;
 END $$;
@@ -197,8 +210,13 @@ CREATE FUNCTION progress_residents_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM progress_sync(ARRAY(
-        SELECT n.id_number FROM new_rows n JOIN old_rows o ON o.id_number = n.id_number
-         WHERE o.household_no <> n.household_no));
+        SELECT x.id_number
+          FROM (SELECT n.id_number, n.household_no, true AS new FROM new_rows n
+                UNION ALL
+                SELECT o.id_number, o.household_no, false FROM old_rows o) x
+         GROUP BY x.id_number
+        HAVING min(x.household_no) FILTER (WHERE x.new)
+               <> min(x.household_no) FILTER (WHERE NOT x.new)));
     RETURN NULL;
 END $$;
 CREATE TRIGGER progress_residents_update AFTER UPDATE ON residents
@@ -211,10 +229,15 @@ CREATE FUNCTION progress_households_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM progress_sync(ARRAY(
-        SELECT r.id_number FROM new_rows n
-          JOIN old_rows o ON o.household_no = n.household_no
-          JOIN residents r ON r.household_no = n.household_no
-         WHERE o.region_code <> n.region_code));
+        SELECT r.id_number
+          FROM (SELECT x.household_no
+                  FROM (SELECT n.household_no, n.region_code, true AS new FROM new_rows n
+                        UNION ALL
+                        SELECT o.household_no, o.region_code, false FROM old_rows o) x
+                 GROUP BY x.household_no
+                HAVING min(x.region_code) FILTER (WHERE x.new)
+                       <> min(x.region_code) FILTER (WHERE NOT x.new)) m
+          JOIN residents r ON r.household_no = m.household_no));
     RETURN NULL;
 END $$;
 CREATE TRIGGER progress_households_update AFTER UPDATE ON households
@@ -231,9 +254,20 @@ BEGIN
                                      WHERE n.status = 'approved'));
     ELSE
         PERFORM progress_sync(ARRAY(
-            SELECT n.id_number FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (o.status = 'approved') <> (n.status = 'approved')
-                OR o.id_number <> n.id_number OR o.year <> n.year));
+            SELECT min(x.id_number) FILTER (WHERE x.new)
+              FROM (SELECT n.id, n.id_number, n.year, n.status = 'approved' AS approved,
+                           true AS new FROM new_rows n
+                    UNION ALL
+                    SELECT o.id, o.id_number, o.year, o.status = 'approved', false
+                      FROM old_rows o) x
+             GROUP BY x.id
+            HAVING bool_or(x.new) AND bool_or(NOT x.new)
+               AND (bool_or(x.approved) FILTER (WHERE x.new)
+                        <> bool_or(x.approved) FILTER (WHERE NOT x.new)
+                    OR min(x.id_number) FILTER (WHERE x.new)
+                        <> min(x.id_number) FILTER (WHERE NOT x.new)
+                    OR min(x.year) FILTER (WHERE x.new)
+                        <> min(x.year) FILTER (WHERE NOT x.new))));
     END IF;
     RETURN NULL;
 END $$;
@@ -257,15 +291,17 @@ BEGIN
         PERFORM progress_sync(ARRAY(SELECT o.id_number FROM old_rows o));
     ELSE
         PERFORM progress_sync(ARRAY(
-            SELECT n.id_number FROM new_rows n
-              JOIN old_rows o ON o.id_number = n.id_number AND o.category = n.category
-                             AND o.valid_from = n.valid_from
-             WHERE o.valid_to IS DISTINCT FROM n.valid_to
-            UNION
-            SELECT n.id_number FROM new_rows n
-             WHERE NOT EXISTS (SELECT 1 FROM old_rows o
-                                WHERE o.id_number = n.id_number AND o.category = n.category
-                                  AND o.valid_from = n.valid_from)));
+            SELECT x.id_number
+              FROM (SELECT n.id_number, n.category, n.valid_from, n.valid_to,
+                           true AS new FROM new_rows n
+                    UNION ALL
+                    SELECT o.id_number, o.category, o.valid_from, o.valid_to, false
+                      FROM old_rows o) x
+             GROUP BY x.id_number, x.category, x.valid_from
+            HAVING bool_or(x.new)
+               AND (NOT bool_or(NOT x.new)
+                    OR min(x.valid_to) FILTER (WHERE x.new)
+                       IS DISTINCT FROM min(x.valid_to) FILTER (WHERE NOT x.new))));
     END IF;
     RETURN NULL;
 END $$;
@@ -313,23 +349,31 @@ DECLARE
 BEGIN
     IF p_as_of IS NULL THEN
         RETURN QUERY
-            SELECT rg.path[lvl + 1], c.grp, sum(c.enrolled)::bigint
-              FROM progress_counts c JOIN regions rg ON rg.code = c.region_code
-             WHERE c.year = p_year AND c.grp = ANY (p_groups) AND rg.path[lvl] = p_region
+            WITH c AS MATERIALIZED (
+                SELECT c.region_code, c.grp, sum(c.enrolled) AS n
+                  FROM progress_counts c
+                 WHERE c.year = p_year AND c.grp = ANY (p_groups)
+                 GROUP BY 1, 2)
+            SELECT rg.path[lvl + 1], c.grp, sum(c.n)::bigint
+              FROM c JOIN regions rg ON rg.code = c.region_code
+             WHERE rg.path[lvl] = p_region
              GROUP BY 1, 2;
         RETURN;
     END IF;
     day0 := (p_as_of AT TIME ZONE 'Asia/Shanghai')::date;
     RETURN QUERY
+        WITH x AS MATERIALIZED (
+            SELECT d.region_code, d.grp, sum(d.added) AS n FROM progress_daily d
+             WHERE d.year = p_year AND d.grp = ANY (p_groups) AND d.day < day0
+             GROUP BY 1, 2
+            UNION ALL
+            SELECT ev.region_code, ev.grp, sum(ev.delta) FROM progress_events ev
+             WHERE ev.year = p_year AND ev.grp = ANY (p_groups)
+               AND ev.at >= day0::timestamp AT TIME ZONE 'Asia/Shanghai'
+               AND ev.at <= p_as_of
+             GROUP BY 1, 2)
         SELECT rg.path[lvl + 1], x.grp, sum(x.n)::bigint
-          FROM (SELECT d.region_code, d.grp, d.added AS n FROM progress_daily d
-                 WHERE d.year = p_year AND d.grp = ANY (p_groups) AND d.day < day0
-                UNION ALL
-                SELECT ev.region_code, ev.grp, ev.delta FROM progress_events ev
-                 WHERE ev.year = p_year AND ev.grp = ANY (p_groups)
-                   AND ev.at >= day0::timestamp AT TIME ZONE 'Asia/Shanghai'
-                   AND ev.at <= p_as_of) x
-          JOIN regions rg ON rg.code = x.region_code
+          FROM x JOIN regions rg ON rg.code = x.region_code
          WHERE rg.path[lvl] = p_region
          GROUP BY 1, 2;
 END $$;

@@ -58,14 +58,8 @@ outcome region_in_scope_or_reply(request *rq, const char *code, db_region *out)
 
 outcome progress_scope_or_reply(request *rq, int *year, db_region *region)
 {
-    int64_t y;
-    if (query_int_or_reply(rq, "year", 0, 2000, 2100, &y) != OUT_CONTINUE)
+    if (query_year_or_reply(rq, year) != OUT_CONTINUE)
         return OUT_REPLIED;
-    if (y == 0) {
-        reply_error(rq, 400, "validation_failed", "year", "is required");
-        return OUT_REPLIED;
-    }
-    *year = (int)y;
     if (region_in_scope_or_reply(rq, request_query(rq, "region"), region) !=
         OUT_CONTINUE)
         return OUT_REPLIED;

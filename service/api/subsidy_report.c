@@ -116,15 +116,9 @@ static size_t total_by_category(const rows_ctx *x, category_sum *cats)
 static outcome report_or_reply(request *rq, int *year, db_region *region,
                                rows_ctx *x)
 {
-    int64_t y;
-    if (!request_query(rq, "year")) {
-        reply_error(rq, 400, "validation_failed", "year", "is required");
-        return OUT_REPLIED;
-    }
-    if (query_int_or_reply(rq, "year", 0, 2000, 2100, &y) != OUT_CONTINUE ||
+    if (query_year_or_reply(rq, year) != OUT_CONTINUE ||
         list_region_or_reply(rq, region) != OUT_CONTINUE)
         return OUT_REPLIED;
-    *year = (int)y;
     db_status st = db_subsidy_report(rq->db, *year, region->code, keep_row, x);
     if (st != DB_OK) {
         reply_db_error(rq, st);

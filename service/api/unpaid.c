@@ -20,15 +20,9 @@ enum { CSV_PAGE = 500 };
 /* ?year= (required) and ?region= (required, in the caller's scope). */
 static outcome unpaid_query_or_reply(request *rq, int *year, db_region *region)
 {
-    int64_t y;
-    if (!request_query(rq, "year")) {
-        reply_error(rq, 400, "validation_failed", "year", "is required");
-        return OUT_REPLIED;
-    }
-    if (query_int_or_reply(rq, "year", 0, 2000, 2100, &y) != OUT_CONTINUE ||
+    if (query_year_or_reply(rq, year) != OUT_CONTINUE ||
         list_region_or_reply(rq, region) != OUT_CONTINUE)
         return OUT_REPLIED;
-    *year = (int)y;
     return OUT_CONTINUE;
 }
 

@@ -39,6 +39,19 @@ outcome query_int_or_reply(request *rq, const char *name, int64_t dflt,
     return OUT_REPLIED;
 }
 
+outcome query_year_or_reply(request *rq, int *year)
+{
+    int64_t y;
+    if (!request_query(rq, "year")) {
+        reply_error(rq, 400, "validation_failed", "year", "is required");
+        return OUT_REPLIED;
+    }
+    if (query_int_or_reply(rq, "year", 0, 2000, 2100, &y) != OUT_CONTINUE)
+        return OUT_REPLIED;
+    *year = (int)y;
+    return OUT_CONTINUE;
+}
+
 outcome path_int_or_reply(request *rq, int idx, const char *name, int64_t min,
                           int64_t max, int64_t *out)
 {

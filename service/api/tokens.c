@@ -178,18 +178,25 @@ void handle_whoami(request *rq)
         }
         name = t.name;
     }
+    /* home: the token's region, or for a token without one (admin) the
+     * county when the database holds exactly one */
     db_region region = {0};
-    if (rq->who.region[0]) {
-        db_status st = db_region_get(rq->db, rq->who.region, &region);
-        if (st != DB_OK && st != DB_NOT_FOUND) {
-            reply_db_error(rq, st);
-            return;
-        }
+    bool found = false;
+    db_status st = rq->who.region[0]
+                       ? db_region_get(rq->db, rq->who.region, &region)
+                       : db_region_only_top(rq->db, &region, &found);
+    if (st != DB_OK && st != DB_NOT_FOUND) {
+        reply_db_error(rq, st);
+        return;
     }
-    reply_json(rq, 200,
-               json_pack("{s:s,s:s?,s:s?,s:s}", "role", role_name(rq->who.role),
-                         "region_code",
-                         rq->who.region[0] ? rq->who.region : NULL,
-                         "region_name", region.name[0] ? region.name : NULL,
-                         "name", name));
+    bool own = rq->who.region[0] != '\0';
+    reply_json(
+        rq, 200,
+        json_pack("{s:s,s:s?,s:s?,s:s?,s:s}", "role", role_name(rq->who.role),
+                  "region_code", own ? rq->who.region : NULL, "region_name",
+                  own && region.name[0] ? region.name : NULL, "home_region",
+                  own     ? rq->who.region
+                  : found ? region.code
+                          : NULL,
+                  "name", name));
 }

@@ -444,7 +444,7 @@
     const params = new URLSearchParams(window.location.search);
     const y = Number(params.get('year'));
     state.year = Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : defaultYear(new Date());
-    state.region = params.get('region') || state.me.region_code;
+    state.region = params.get('region') || state.me.home_region || state.me.region_code;
     if (!state.region) {
       showError('请在地址中指定区划，例如 ?region=511724（本令牌不限区划）');
       return;
@@ -473,7 +473,7 @@
     window.addEventListener('popstate', () => {
       if (!state.token || !state.me) return;
       const params = new URLSearchParams(window.location.search);
-      const region = params.get('region') || state.me.region_code;
+      const region = params.get('region') || state.me.home_region || state.me.region_code;
       const i = state.crumbs.findIndex((c) => c.code === region);
       state.crumbs = i >= 0 ? state.crumbs.slice(0, i + 1) : [];
       state.region = region;

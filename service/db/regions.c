@@ -15,6 +15,9 @@ const db_stmt db_region_statements[] = {
      "SELECT " REGION_COLS " FROM regions WHERE parent_code = $1 "
      "ORDER BY code"},
     {"region_count", "SELECT count(*) FROM regions"},
+    {"region_tops",
+     "SELECT " REGION_COLS " FROM regions WHERE level = 1 ORDER BY code "
+     "LIMIT 2"},
     /* xmax = 0 tells an insert from an update; an unchanged name updates
      * nothing and returns no row */
     {"region_upsert",
@@ -109,6 +112,19 @@ db_status db_region_count(db_conn *c, int64_t *n)
     if (st != DB_OK)
         return st;
     *n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return DB_OK;
+}
+
+db_status db_region_only_top(db_conn *c, db_region *out, bool *found)
+{
+    PGresult *r;
+    db_status st = db_exec(c, "region_tops", 0, NULL, &r);
+    if (st != DB_OK)
+        return st;
+    *found = PQntuples(r) == 1;
+    if (*found)
+        db_region_from_row(r, 0, 0, out);
     PQclear(r);
     return DB_OK;
 }

@@ -72,6 +72,8 @@ typedef enum {
 /* Inserts or renames a region whose parent and path the caller checked. */
 db_status db_region_upsert(db_conn *c, const db_region *r, region_change *ch);
 db_status db_region_count(db_conn *c, int64_t *n);
+/* The top-level region when there is exactly one (*found false else). */
+db_status db_region_only_top(db_conn *c, db_region *out, bool *found);
 /* Reads the five REGION_COLS columns starting at col0. */
 void db_region_from_row(const PGresult *r, int row, int col0, db_region *out);
 /* The columns db_region_from_row() reads, for a table aliased rg. */

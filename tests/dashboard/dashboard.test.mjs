@@ -403,6 +403,8 @@ async function headerChecks(svc, token) {
   const me = await call(svc.base, 'GET', '/v1/whoami', token);
   eq('GET /v1/whoami (dashboard token)', [me.status, me.json?.role, me.json?.region_code, me.json?.region_name],
     [200, 'dashboard', COUNTY, '大竹县']);
+  const adminMe = await call(svc.base, 'GET', '/v1/whoami', ADMIN);
+  eq('GET /v1/whoami (admin): home is the only county', [adminMe.json?.region_code, adminMe.json?.home_region], [null, COUNTY]);
   eq('GET /v1/whoami without a token: 401', (await call(svc.base, 'GET', '/v1/whoami')).status, 401);
 }
 

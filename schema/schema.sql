@@ -1639,7 +1639,8 @@ CREATE TABLE public.enrolments (
     counted_groups text[],
     CONSTRAINT enrolments_check CHECK (((status = 'paid'::text) = (payment_id IS NOT NULL))),
     CONSTRAINT enrolments_status_check CHECK ((status = ANY (ARRAY['registered'::text, 'paid'::text, 'reversed'::text])))
-);
+)
+WITH (fillfactor='70');
 
 CREATE TABLE public.exemptions (
     id bigint NOT NULL,

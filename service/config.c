@@ -70,7 +70,10 @@ static bool load_numbers(config *cfg)
     NUM(port, "PORT", 8080, 1, 65535);
     NUM(http_threads, "HTTP_THREADS", (unsigned long long)cores, 1, 256);
     NUM(workers, "WORKERS", 16, 1, 1024);
-    NUM(db_pool_size, "DB_POOL_SIZE", cfg->workers, 1, 1024);
+    /* reports and health checks: their own workers and connections */
+    NUM(read_workers, "READ_WORKERS", 4, 0, 256);
+    NUM(db_pool_size, "DB_POOL_SIZE", cfg->workers + cfg->read_workers,
+        cfg->read_workers + 1, 1024 + 256);
     /* half the workers at most read slow uploads: the rest serve others */
     NUM(max_uploads, "MAX_UPLOADS", cfg->workers > 1 ? cfg->workers / 2 : 1, 1,
         cfg->workers);

@@ -55,15 +55,18 @@ static int serve(app *a, sigset_t *stop)
 {
     raise_fd_limit(&a->cfg);
     a->pool = db_pool_new(a->cfg.database_url, a->cfg.db_pool_size,
-                          db_all_statements);
+                          a->cfg.read_workers, db_all_statements);
     if (!a->pool || !metrics_init(api_route_count()))
         return 1;
     token_cache_init(a->cfg.token_cache_ttl_s);
     server *s = server_start(a);
     if (!s)
         return 1;
-    log_msg(LOG_INFO, "serving on port %u with %u HTTP threads and %u workers",
-            a->cfg.port, a->cfg.http_threads, a->cfg.workers);
+    log_msg(LOG_INFO,
+            "serving on port %u with %u HTTP threads, %u workers and %u "
+            "read workers",
+            a->cfg.port, a->cfg.http_threads, a->cfg.workers,
+            a->cfg.read_workers);
     printf("medins: listening on http://localhost:%u/ (admin token: %s)\n",
            a->cfg.port,
            a->cfg.admin_token_default ? a->cfg.admin_token

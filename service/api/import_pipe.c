@@ -68,7 +68,7 @@ static void start_helper(import_pipe *p)
 {
     app *a = p->rq->app;
     db_status why;
-    p->conn = db_pool_acquire(a->pool, 0, &why);
+    p->conn = db_pool_acquire(a->pool, DB_LANE_MAIN, 0, &why);
     if (!p->conn)
         return;
     db_set_actor(p->conn, p->rq->who.token_id, p->rq->request_id);

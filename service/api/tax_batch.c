@@ -396,7 +396,8 @@ static bool worker_start(tax_run *t, int i)
     w->conn = rq->db;
     if (i > 0) {
         db_status why;
-        w->conn = db_pool_acquire(rq->app->pool, SECOND_CONN_WAIT_MS, &why);
+        w->conn = db_pool_acquire(rq->app->pool, DB_LANE_MAIN,
+                                  SECOND_CONN_WAIT_MS, &why);
         if (!w->conn)
             return false;
         w->borrowed = true;

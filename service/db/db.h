@@ -41,21 +41,35 @@ typedef struct db_conn {
 
 typedef struct db_pool db_pool;
 
+/* Which share of the pool a caller draws from. The read lane (cheap
+ * reports and health checks) has connections of its own, so that it never
+ * waits behind payments; everything else takes the main lane's. */
+typedef enum { DB_LANE_MAIN, DB_LANE_READ, DB_LANES } db_lane;
+
 /* Opens nothing yet: connections are made on first use and remade after a
- * failure. stmts: NULL-terminated list of NULL-name-terminated arrays, which
- * must outlive the pool. Free with db_pool_free(). */
-db_pool *db_pool_new(const char *conninfo, unsigned size,
+ * failure. Of size connections, the last `reserved` serve DB_LANE_READ only
+ * and the others DB_LANE_MAIN only (reserved < size; with 0 the read lane
+ * shares the main lane's). stmts: NULL-terminated list of
+ * NULL-name-terminated arrays, which must outlive the pool. Free with
+ * db_pool_free(). */
+db_pool *db_pool_new(const char *conninfo, unsigned size, unsigned reserved,
                      const db_stmt *const *stmts);
 void db_pool_free(db_pool *p);
 
-/* Waits up to timeout_ms for a free connection, connecting it if needed.
- * NULL when none could be had (the database is down or the pool is busy);
- * *why says which (DB_UNAVAILABLE). Give it back with db_pool_release(). */
-db_conn *db_pool_acquire(db_pool *p, unsigned timeout_ms, db_status *why);
+/* Waits up to timeout_ms for a free connection of the lane, connecting it
+ * if needed. NULL when none could be had (the database is down or the
+ * lane's connections are busy); *why says which (DB_UNAVAILABLE). Give it
+ * back with db_pool_release(). */
+db_conn *db_pool_acquire(db_pool *p, db_lane lane, unsigned timeout_ms,
+                         db_status *why);
 void db_pool_release(db_pool *p, db_conn *c);
-/* Gauges for /metrics. */
-void db_pool_stats(db_pool *p, unsigned *in_use, unsigned *idle,
-                   unsigned *size);
+
+/* Gauges for /metrics, per lane. */
+typedef struct {
+    unsigned in_use, idle, size;
+} db_pool_gauges;
+/* Fills lanes[DB_LANES]. */
+void db_pool_stats(db_pool *p, db_pool_gauges *lanes);
 
 /* Runs a prepared statement. On DB_OK *res holds the result (caller
  * PQclear()s it); on any other status *res is NULL and c->sqlstate tells

@@ -5,6 +5,10 @@
  * survives PostgreSQL restarts without being restarted itself: while the
  * server is away db_pool_acquire() fails fast (the caller answers 503), and
  * the first acquire after it is back reconnects and re-prepares.
+ *
+ * The slots are split in two lanes, each with its own count and wake-up:
+ * [0, size - reserved) for the main lane, the rest for the read lane, so
+ * that a report never waits for a connection behind payments.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "db/db.h"
@@ -21,16 +25,19 @@ struct db_pool {
     char *conninfo;
     const db_stmt *const *stmts;
     unsigned size;
-    db_conn *conns; /* size entries */
-    bool *busy;     /* size entries */
-    unsigned in_use;
+    unsigned reserved; /* the last slots, for DB_LANE_READ */
+    db_conn *conns;    /* size entries */
+    bool *busy;        /* size entries */
+    unsigned in_use[DB_LANES];
     pthread_mutex_t mu;
-    pthread_cond_t freed;
+    pthread_cond_t freed[DB_LANES];
 };
 
-db_pool *db_pool_new(const char *conninfo, unsigned size,
+db_pool *db_pool_new(const char *conninfo, unsigned size, unsigned reserved,
                      const db_stmt *const *stmts)
 {
+    if (reserved >= size)
+        return NULL;
     db_pool *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
@@ -42,9 +49,11 @@ db_pool *db_pool_new(const char *conninfo, unsigned size,
         return NULL;
     }
     p->size = size;
+    p->reserved = reserved;
     p->stmts = stmts;
     pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->freed, NULL);
+    for (int l = 0; l < DB_LANES; l++)
+        pthread_cond_init(&p->freed[l], NULL);
     return p;
 }
 
@@ -69,7 +78,8 @@ void db_pool_free(db_pool *p)
     free(p->conninfo);
     if (p->size) {
         pthread_mutex_destroy(&p->mu);
-        pthread_cond_destroy(&p->freed);
+        for (int l = 0; l < DB_LANES; l++)
+            pthread_cond_destroy(&p->freed[l]);
     }
     free(p);
 }
@@ -122,24 +132,44 @@ static void deadline_after(struct timespec *ts, unsigned ms)
     }
 }
 
-/* Takes a free slot, waiting until the deadline; -1 on time-out. */
-static int slot_take(db_pool *p, unsigned timeout_ms)
+/* The lane a caller really draws from: without reserved slots, the read
+ * lane shares the main lane's. */
+static db_lane lane_of(const db_pool *p, db_lane lane)
+{
+    return p->reserved ? lane : DB_LANE_MAIN;
+}
+
+/* The lane's slots: [*lo, *hi). */
+static void lane_slots(const db_pool *p, db_lane lane, unsigned *lo,
+                       unsigned *hi)
+{
+    unsigned split = p->size - p->reserved;
+    *lo = lane == DB_LANE_READ ? split : 0;
+    *hi = lane == DB_LANE_READ ? p->size : split;
+}
+
+/* Takes a free slot of the lane, waiting until the deadline; -1 on
+ * time-out. */
+static int slot_take(db_pool *p, db_lane lane, unsigned timeout_ms)
 {
     struct timespec deadline;
     deadline_after(&deadline, timeout_ms);
+    unsigned lo, hi;
+    lane_slots(p, lane, &lo, &hi);
     int slot = -1;
     pthread_mutex_lock(&p->mu);
-    while (p->in_use == p->size) {
-        if (pthread_cond_timedwait(&p->freed, &p->mu, &deadline) == ETIMEDOUT)
+    while (p->in_use[lane] == hi - lo) {
+        if (pthread_cond_timedwait(&p->freed[lane], &p->mu, &deadline) ==
+            ETIMEDOUT)
             break;
     }
-    if (p->in_use < p->size) {
+    if (p->in_use[lane] < hi - lo) {
         /* prefer a slot that is already connected */
-        for (unsigned i = 0; i < p->size; i++)
+        for (unsigned i = lo; i < hi; i++)
             if (!p->busy[i] && (slot < 0 || p->conns[i].pg))
                 slot = (int)i;
         p->busy[slot] = true;
-        p->in_use++;
+        p->in_use[lane]++;
     }
     pthread_mutex_unlock(&p->mu);
     return slot;
@@ -147,20 +177,23 @@ static int slot_take(db_pool *p, unsigned timeout_ms)
 
 static void slot_give(db_pool *p, unsigned slot)
 {
+    db_lane lane = slot >= p->size - p->reserved ? DB_LANE_READ : DB_LANE_MAIN;
     pthread_mutex_lock(&p->mu);
     p->busy[slot] = false;
-    p->in_use--;
-    pthread_cond_signal(&p->freed);
+    p->in_use[lane]--;
+    pthread_cond_signal(&p->freed[lane]);
     pthread_mutex_unlock(&p->mu);
 }
 
-db_conn *db_pool_acquire(db_pool *p, unsigned timeout_ms, db_status *why)
+db_conn *db_pool_acquire(db_pool *p, db_lane lane, unsigned timeout_ms,
+                         db_status *why)
 {
-    int slot = slot_take(p, timeout_ms);
+    lane = lane_of(p, lane);
+    int slot = slot_take(p, lane, timeout_ms);
     if (slot < 0) {
         *why = DB_UNAVAILABLE;
-        log_msg(LOG_WARN, "no database connection free within %u ms",
-                timeout_ms);
+        log_msg(LOG_WARN, "no %s database connection free within %u ms",
+                lane == DB_LANE_READ ? "read-lane" : "main-lane", timeout_ms);
         return NULL;
     }
     db_conn *c = &p->conns[slot];
@@ -187,14 +220,16 @@ void db_pool_release(db_pool *p, db_conn *c)
     slot_give(p, slot);
 }
 
-void db_pool_stats(db_pool *p, unsigned *in_use, unsigned *idle, unsigned *size)
+void db_pool_stats(db_pool *p, db_pool_gauges *lanes)
 {
     pthread_mutex_lock(&p->mu);
-    *in_use = p->in_use;
-    *size = p->size;
-    *idle = 0;
-    for (unsigned i = 0; i < p->size; i++)
-        if (!p->busy[i] && p->conns[i].pg)
-            (*idle)++;
+    for (db_lane l = 0; l < DB_LANES; l++) {
+        unsigned lo, hi;
+        lane_slots(p, l, &lo, &hi);
+        lanes[l] = (db_pool_gauges){p->in_use[l], 0, hi - lo};
+        for (unsigned i = lo; i < hi; i++)
+            if (!p->busy[i] && p->conns[i].pg)
+                lanes[l].idle++;
+    }
     pthread_mutex_unlock(&p->mu);
 }

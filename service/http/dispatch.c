@@ -71,7 +71,8 @@ void dispatch(request *rq)
     app *a = rq->app;
     if (rq->route->uses_db) {
         db_status why;
-        rq->db = db_pool_acquire(a->pool, a->cfg.db_acquire_ms, &why);
+        rq->db = db_pool_acquire(a->pool, rq->route->lane, a->cfg.db_acquire_ms,
+                                 &why);
         if (!rq->db) {
             reply_db_error(rq, why);
             return;

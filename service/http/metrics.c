@@ -112,17 +112,36 @@ static void render_requests(buf *b)
 
 static void render_db(buf *b, db_pool *pool)
 {
-    unsigned in_use, idle, size;
-    db_pool_stats(pool, &in_use, &idle, &size);
+    static const char *lane_names[DB_LANES] = {"main", "read"};
+    db_pool_gauges lanes[DB_LANES], all = {0};
+    db_pool_stats(pool, lanes);
+    for (int l = 0; l < DB_LANES; l++) {
+        all.in_use += lanes[l].in_use;
+        all.idle += lanes[l].idle;
+        all.size += lanes[l].size;
+    }
     buf_printf(b,
                "# HELP db_pool_connections Database connections by state.\n"
                "# TYPE db_pool_connections gauge\n"
                "db_pool_connections{state=\"in_use\"} %u\n"
                "db_pool_connections{state=\"idle\"} %u\n"
                "db_pool_connections{state=\"max\"} %u\n"
-               "# HELP db_errors_total Failed statements by kind.\n"
-               "# TYPE db_errors_total counter\n",
-               in_use, idle, size);
+               "# HELP db_pool_lane_connections The same, by lane (read: "
+               "reports and health checks).\n"
+               "# TYPE db_pool_lane_connections gauge\n",
+               all.in_use, all.idle, all.size);
+    for (int l = 0; l < DB_LANES; l++)
+        buf_printf(b,
+                   "db_pool_lane_connections{lane=\"%s\",state=\"in_use\"} "
+                   "%u\n"
+                   "db_pool_lane_connections{lane=\"%s\",state=\"idle\"} "
+                   "%u\n"
+                   "db_pool_lane_connections{lane=\"%s\",state=\"max\"} "
+                   "%u\n",
+                   lane_names[l], lanes[l].in_use, lane_names[l], lanes[l].idle,
+                   lane_names[l], lanes[l].size);
+    buf_append_str(b, "# HELP db_errors_total Failed statements by kind.\n"
+                      "# TYPE db_errors_total counter\n");
     for (db_status st = DB_RETRY; st <= DB_ERROR; st++)
         buf_printf(b, "db_errors_total{kind=\"%s\"} %lu\n", db_status_name(st),
                    db_error_count(st));

@@ -43,6 +43,10 @@ typedef struct {
     unsigned roles; /* ROLE_ bits allowed; 0 = public (no token) */
     body_kind body; /* what the request body must be */
     bool uses_db;   /* false: runs without a database connection */
+    /* DB_LANE_READ: a cheap read (reports, health) served by the read
+     * workers with connections of their own, never queued behind payments;
+     * routes that write, or take a body, stay in DB_LANE_MAIN */
+    db_lane lane;
 } route;
 
 enum { MAX_PATH_PARAMS = 4 };

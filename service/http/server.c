@@ -1,12 +1,17 @@
 /*
  * server.c: libmicrohttpd glue: the request lifecycle, body limits, the
- * worker queue, the access log and graceful shutdown.
+ * worker queues, the access log and graceful shutdown.
  *
  * Lifecycle: MHD's first call creates the request (route matched, limits
  * set); the following calls append the body; the last call hands the
  * request to a worker and suspends the connection; the worker runs
  * dispatch() and resumes it; MHD calls once more and the reply is queued;
  * the completion callback logs, counts and frees the request.
+ *
+ * Two lanes, each a first-come-first-served queue with workers of its own:
+ * the read lane (routes marked DB_LANE_READ: reports, health checks) and the
+ * main lane (everything else), so that a report never waits behind the
+ * payments queued ahead of it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "http/server.h"
@@ -27,15 +32,21 @@
 #include <string.h>
 #include <unistd.h>
 
-struct server {
-    app *app;
-    struct MHD_Daemon *daemon;
+/* One lane: a queue and the workers that serve it. */
+typedef struct {
+    server *s;
     pthread_t *workers;
     unsigned nworkers;
     pthread_mutex_t mu;
     pthread_cond_t work;
     request *head, *tail;
-    bool stopping;
+    bool stopping; /* the workers return once the queue is empty */
+} lane;
+
+struct server {
+    app *app;
+    struct MHD_Daemon *daemon;
+    lane lanes[DB_LANES];
     atomic_long inflight;
     atomic_uint uploads; /* streamed bodies being read by a worker */
     atomic_ulong next_id;
@@ -235,22 +246,26 @@ long request_body_read(request *rq, char *dst, size_t max)
     return (long)n;
 }
 
-/* Hands rq to a worker. A buffered request's connection is suspended until
+/* Hands rq to a worker of its route's lane (the main lane when the read
+ * lane has no workers). A buffered request's connection is suspended until
  * the reply is ready; a streamed one goes on receiving its body. */
 static void enqueue(server *s, request *rq)
 {
+    lane *q = &s->lanes[DB_LANE_MAIN];
+    if (rq->route->lane == DB_LANE_READ && s->lanes[DB_LANE_READ].nworkers)
+        q = &s->lanes[DB_LANE_READ];
     rq->state = RQ_QUEUED;
     if (!rq->stream)
         MHD_suspend_connection(rq->conn);
-    pthread_mutex_lock(&s->mu);
+    pthread_mutex_lock(&q->mu);
     rq->next_queued = NULL;
-    if (s->tail)
-        s->tail->next_queued = rq;
+    if (q->tail)
+        q->tail->next_queued = rq;
     else
-        s->head = rq;
-    s->tail = rq;
-    pthread_cond_signal(&s->work);
-    pthread_mutex_unlock(&s->mu);
+        q->head = rq;
+    q->tail = rq;
+    pthread_cond_signal(&q->work);
+    pthread_mutex_unlock(&q->mu);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -300,18 +315,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 static void *worker_main(void *arg)
 {
-    server *s = arg;
+    lane *q = arg;
+    server *s = q->s;
     for (;;) {
-        pthread_mutex_lock(&s->mu);
-        while (!s->head && !s->stopping)
-            pthread_cond_wait(&s->work, &s->mu);
-        request *rq = s->head;
+        pthread_mutex_lock(&q->mu);
+        while (!q->head && !q->stopping)
+            pthread_cond_wait(&q->work, &q->mu);
+        request *rq = q->head;
         if (rq) {
-            s->head = rq->next_queued;
-            if (!s->head)
-                s->tail = NULL;
+            q->head = rq->next_queued;
+            if (!q->head)
+                q->tail = NULL;
         }
-        pthread_mutex_unlock(&s->mu);
+        pthread_mutex_unlock(&q->mu);
         if (!rq)
             return NULL; /* stopping and the queue is empty */
         dispatch(rq);
@@ -375,17 +391,35 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_msg(LOG_WARN, "http: %s", msg);
 }
 
-static bool start_workers(server *s)
+static bool start_workers(server *s, lane *q, unsigned n)
 {
-    s->workers = calloc(s->app->cfg.workers, sizeof *s->workers);
-    if (!s->workers)
+    q->s = s;
+    if (!n)
+        return true;
+    q->workers = calloc(n, sizeof *q->workers);
+    if (!q->workers)
         return false;
-    for (unsigned i = 0; i < s->app->cfg.workers; i++) {
-        if (pthread_create(&s->workers[i], NULL, worker_main, s) != 0)
+    for (unsigned i = 0; i < n; i++) {
+        if (pthread_create(&q->workers[i], NULL, worker_main, q) != 0)
             return false;
-        s->nworkers++;
+        q->nworkers++;
     }
     return true;
+}
+
+/* Lets lane q's workers return once its queue is empty, and waits for
+ * them. */
+static void stop_workers(lane *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stopping = true;
+    pthread_cond_broadcast(&q->work);
+    pthread_mutex_unlock(&q->mu);
+    for (unsigned i = 0; i < q->nworkers; i++)
+        pthread_join(q->workers[i], NULL);
+    free(q->workers);
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->work);
 }
 
 server *server_start(app *a)
@@ -395,9 +429,12 @@ server *server_start(app *a)
         return NULL;
     s->app = a;
     s->id_prefix = (unsigned)getpid() ^ (unsigned)time(NULL);
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->work, NULL);
-    if (!start_workers(s)) {
+    for (int l = 0; l < DB_LANES; l++) {
+        pthread_mutex_init(&s->lanes[l].mu, NULL);
+        pthread_cond_init(&s->lanes[l].work, NULL);
+    }
+    if (!start_workers(s, &s->lanes[DB_LANE_MAIN], a->cfg.workers) ||
+        !start_workers(s, &s->lanes[DB_LANE_READ], a->cfg.read_workers)) {
         log_msg(LOG_ERROR, "cannot start the request workers");
         server_stop(s);
         return NULL;
@@ -434,16 +471,10 @@ void server_stop(server *s)
              ms += 10)
             nanosleep(&tick, NULL);
     }
-    pthread_mutex_lock(&s->mu);
-    s->stopping = true;
-    pthread_cond_broadcast(&s->work);
-    pthread_mutex_unlock(&s->mu);
-    for (unsigned i = 0; i < s->nworkers; i++)
-        pthread_join(s->workers[i], NULL);
+    /* each lane's workers finish what is queued before they return */
+    for (int l = 0; l < DB_LANES; l++)
+        stop_workers(&s->lanes[l]);
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
-    free(s->workers);
-    pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->work);
     free(s);
 }

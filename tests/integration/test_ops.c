@@ -40,6 +40,9 @@ START_TEST(metrics_count_requests_per_route_and_status)
         strstr(r.body, "http_request_duration_seconds_bucket{"));
     ck_assert_ptr_nonnull(
         strstr(r.body, "db_pool_connections{state=\"in_use\"}"));
+    /* READ_WORKERS (4) connections kept for the read lane */
+    ck_assert_ptr_nonnull(strstr(
+        r.body, "db_pool_lane_connections{lane=\"read\",state=\"max\"} 4\n"));
     ck_assert_ptr_nonnull(
         strstr(r.body, "db_errors_total{kind=\"unavailable\"}"));
     http_reply_free(&r);

@@ -13,11 +13,14 @@ static void noop(request *rq)
 }
 
 static const route table[] = {
-    {"GET", "/v1/regions/{code}", noop, ROLES_ANY, BODY_NONE, true},
-    {"POST", "/v1/regions/import", noop, ROLE_ADMIN, BODY_CSV, true},
-    {"PUT", "/v1/years/{year}", noop, ROLE_ADMIN, BODY_JSON, true},
-    {"GET", "/v1/years/{year}", noop, ROLES_ANY, BODY_NONE, true},
-    {NULL, NULL, NULL, 0, BODY_NONE, false},
+    {"GET", "/v1/regions/{code}", noop, ROLES_ANY, BODY_NONE, true,
+     DB_LANE_READ},
+    {"POST", "/v1/regions/import", noop, ROLE_ADMIN, BODY_CSV, true,
+     DB_LANE_MAIN},
+    {"PUT", "/v1/years/{year}", noop, ROLE_ADMIN, BODY_JSON, true,
+     DB_LANE_MAIN},
+    {"GET", "/v1/years/{year}", noop, ROLES_ANY, BODY_NONE, true, DB_LANE_READ},
+    {NULL, NULL, NULL, 0, BODY_NONE, false, DB_LANE_MAIN},
 };
 
 static int match(const char *method, const char *path, char *param, buf *allow)
@@ -76,6 +79,64 @@ START_TEST(unknown_paths_and_methods)
 }
 END_TEST
 
+/* The lane of the service's own route for method and path; -1 if none. */
+static int api_lane(const char *method, const char *path)
+{
+    char *params[MAX_PATH_PARAMS];
+    int n = 0;
+    buf allow = {0};
+    int i = router_match(api_routes, method, path, params, &n, &allow);
+    for (int k = 0; k < n; k++)
+        free(params[k]);
+    buf_free(&allow);
+    return i < 0 ? -1 : (int)api_routes[i].lane;
+}
+
+START_TEST(reports_and_health_checks_run_in_the_read_lane)
+{
+    static const struct {
+        const char *method, *path;
+        db_lane lane;
+    } cases[] = {
+        {"GET", "/v1/progress", DB_LANE_READ},
+        {"GET", "/v1/progress.csv", DB_LANE_READ},
+        {"GET", "/v1/progress.xlsx", DB_LANE_READ},
+        {"GET", "/v1/progress/daily", DB_LANE_READ},
+        {"GET", "/v1/targets/2025", DB_LANE_READ},
+        {"GET", "/healthz", DB_LANE_READ},
+        {"GET", "/readyz", DB_LANE_READ},
+        {"GET", "/metrics", DB_LANE_READ},
+        {"GET", "/v1/whoami", DB_LANE_READ},
+        {"GET", "/dashboard", DB_LANE_READ},
+        {"GET", "/dashboard/app.js", DB_LANE_READ},
+        {"GET", "/v1/regions/511724000000", DB_LANE_READ},
+        /* payments, imports, callbacks and the lists stay in the main lane */
+        {"POST", "/v1/payments", DB_LANE_MAIN},
+        {"POST", "/v1/payments/import", DB_LANE_MAIN},
+        {"POST", "/v1/households/import", DB_LANE_MAIN},
+        {"POST", "/v1/callbacks/wechatpay", DB_LANE_MAIN},
+        {"POST", "/v1/callbacks/alipay", DB_LANE_MAIN},
+        {"PUT", "/v1/targets/2025", DB_LANE_MAIN},
+        {"GET", "/v1/unpaid", DB_LANE_MAIN},
+        {"GET", "/v1/households", DB_LANE_MAIN},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(api_lane(cases[i].method, cases[i].path) ==
+                          (int)cases[i].lane,
+                      "%s %s", cases[i].method, cases[i].path);
+}
+END_TEST
+
+START_TEST(nothing_that_writes_or_takes_a_body_runs_in_the_read_lane)
+{
+    for (int i = 0; api_routes[i].method; i++)
+        if (api_routes[i].lane == DB_LANE_READ)
+            ck_assert_msg(strcmp(api_routes[i].method, "GET") == 0 &&
+                              api_routes[i].body == BODY_NONE,
+                          "%s %s", api_routes[i].method, api_routes[i].pattern);
+}
+END_TEST
+
 Suite *router_suite(void)
 {
     Suite *s = suite_create("router");
@@ -83,6 +144,11 @@ Suite *router_suite(void)
     tcase_add_test(t, a_pattern_captures_one_segment);
     tcase_add_test(t, a_literal_segment_wins_only_for_its_method);
     tcase_add_test(t, unknown_paths_and_methods);
+    suite_add_tcase(s, t);
+    t = tcase_create("lanes");
+    tcase_add_test(t, reports_and_health_checks_run_in_the_read_lane);
+    tcase_add_test(t,
+                   nothing_that_writes_or_takes_a_body_runs_in_the_read_lane);
     suite_add_tcase(s, t);
     return s;
 }

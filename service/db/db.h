@@ -96,6 +96,9 @@ db_status db_run_tx(db_conn *c, const char *isolation, db_tx_fn fn, void *cls);
 
 /* Counters for /metrics: database errors by status since start. */
 unsigned long db_error_count(db_status st);
+/* Counts a failure seen outside a statement (a connection that could not
+ * be made counts as DB_UNAVAILABLE). */
+void db_count_error(db_status st);
 const char *db_status_name(db_status st);
 
 /* The whole list of statement arrays, defined in db/statements.c. */

@@ -22,6 +22,11 @@ unsigned long db_error_count(db_status st)
     return atomic_load(&error_counts[st]);
 }
 
+void db_count_error(db_status st)
+{
+    atomic_fetch_add(&error_counts[st], 1);
+}
+
 const char *db_status_name(db_status st)
 {
     static const char *names[] = {"ok",          "not_found", "retry",

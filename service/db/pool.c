@@ -101,16 +101,33 @@ static bool conn_prepare_all(db_pool *p, db_conn *c)
     return true;
 }
 
+/* An idle connection whose server went away (PostgreSQL restarted or
+ * killed) has the end of its stream, maybe after a last error message,
+ * waiting on its socket. Reading what is there (libpq's socket never
+ * blocks) marks it bad now, rather than failing the next request's first
+ * statement with a 503 while the database is back. */
+static bool conn_alive(db_conn *c)
+{
+    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
+        return false;
+    PGnotify *n;
+    while ((n = PQnotifies(c->pg)) != NULL)
+        PQfreemem(n);
+    return true;
+}
+
 /* Makes c usable: connects and prepares if it is closed or broken. */
 static bool conn_ensure(db_pool *p, db_conn *c)
 {
-    if (c->pg && !c->broken && PQstatus(c->pg) == CONNECTION_OK)
+    if (c->pg && !c->broken && PQstatus(c->pg) == CONNECTION_OK &&
+        conn_alive(c))
         return true;
     conn_close(c);
     c->pg = PQconnectdb(p->conninfo);
     if (PQstatus(c->pg) != CONNECTION_OK) {
         log_msg(LOG_WARN, "database connection failed: %s",
                 PQerrorMessage(c->pg));
+        db_count_error(DB_UNAVAILABLE);
         conn_close(c);
         return false;
     }

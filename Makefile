@@ -153,11 +153,19 @@ build/platform_sim: $(SIM_SRC) $(HEADERS) Makefile
 	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_SRC) \
 		$(shell pkg-config --libs jansson libcrypto libcurl 2>/dev/null)
 
+# The whole benchmark in one run (bench/all.sh, not part of make test): a
+# county of 1,280,000 residents on a private throwaway cluster; the roster
+# and tax-detail imports timed; POST /v1/payments with wrk at 32 and 128
+# connections against pgbench running the same SQL (the ratio); signed
+# WeChat Pay notifications; the progress report idle and under payments;
+# the service's peak RSS. The table goes to bench/results/bench-<commit>.txt.
+.PHONY: bench bench-roster
+bench: build/medins build/roster_gen build/platform_sim
+	bench/all.sh
+
 # The roster import benchmark: a generated county (1,280,000 residents,
 # about 105 MB) imported into the service on a private throwaway cluster,
 # timed, then imported again (bench/roster.sh).
-.PHONY: bench bench-roster
-bench: bench-roster bench-progress
 
 bench-roster: build/medins build/roster_gen
 	bench/roster.sh

@@ -25,47 +25,18 @@ scripts/deps.sh --bench
 . bench/lib.sh
 bench_init progress 18183
 
-commit=$(git rev-parse --short HEAD)
-git diff --quiet HEAD -- migrations service || commit=$commit-dirty
-results=bench/results/progress-$commit.txt
-table=$dir/table.txt
-: >"$table"
-row() { # measure, then the figures: one line of the table
-    printf '%-52s %s\n' "$1" "$2" | tee -a "$table"
-}
+table_init progress
 
 # --- 1. the county: roster, year, targets ----------------------------------
 bench_start "$residents"
 bench_county
-# targets per village: 95 % of its residents, and of its dibao holders
-psql "$url" -qX -v year="$year" >"$dir/targets.csv" <<'SQL'
-COPY (
-    SELECT h.region_code, 'all' AS "group", (count(*) * 95 + 99) / 100 AS target
-      FROM residents r JOIN households h ON h.household_no = r.household_no
-     WHERE r.removed_at IS NULL GROUP BY 1
-    UNION ALL
-    SELECT h.region_code, 'dibao', (count(*) * 95 + 99) / 100
-      FROM residents r JOIN households h ON h.household_no = r.household_no
-      JOIN resident_categories rc ON rc.id_number = r.id_number
-                                 AND rc.category = 'dibao'
-     WHERE r.removed_at IS NULL GROUP BY 1
-     ORDER BY 2, 1
-) TO STDOUT WITH (FORMAT csv, HEADER);
-SQL
-send PUT "/v1/targets/$year" text/csv "$dir/targets.csv" >/dev/null
-echo "targets: $(($(wc -l <"$dir/targets.csv") - 1)) lines (villages × all, dibao)"
+bench_targets
 
 # --- 2. the tax bureau's detail pays for most of the county ----------------
 bench_detail "$lines"
-c0=$(cpu)
-t0=$(date +%s.%N)
-out=$(send POST /v1/payments/import text/csv "$dir/detail.csv")
-t1=$(date +%s.%N)
-c1=$(cpu)
-echo "tax import: $(echo "$out" | head -c 200)"
-row "tax import, $(($(wc -l <"$dir/detail.csv") - 1)) lines (22.7 s before 011)" \
-    "$(awk -v a="$t0" -v b="$t1" -v x="$c0" -v y="$c1" -v l="$(load)" 'BEGIN {
-        printf "%.1f s; service + db CPU %.1f s; load %s", b - a, y - x, l }')"
+bench_tax_import
+row "tax import, $tax_lines lines (22.7 s before 011)" \
+    "$tax_s s; service + db CPU $tax_cpu s; load $tax_load"
 # the middle of the import's payments, for as_of (step 6)
 mid=$(psql "$url" -qAtX -c "SELECT to_char((min(at) + (max(at) - min(at)) / 2)
         AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')
@@ -114,18 +85,6 @@ check_totals "after the import"
 # --- 4. the report's latency, idle: sequential requests, one connection ----
 # (IDLE_SECONDS each, 15 by default: >= 2,000 requests at up to 7 ms each)
 auth="Authorization: Bearer $token"
-wrk_report() { # seconds path → the RESULT line of sequential requests
-    wrk -t1 -c1 -d"$1s" --timeout 10s -H "$auth" -s bench/wrk_report.lua \
-        "http://localhost:$port$2" | grep '^RESULT'
-}
-field() { # RESULT-line name → value
-    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-latency_row() { # label RESULT-line load
-    row "$1" "$(printf 'n=%s bad=%s p50=%s p90=%s p99=%s ms; load %s' \
-        "$(field "$2" requests)" "$(field "$2" bad)" "$(field "$2" p50)" \
-        "$(field "$2" p90)" "$(field "$2" p99)" "$3")"
-}
 q_county="/v1/progress?year=$year&region=$county"
 q_group="$q_county&groups=dibao"
 q_town="/v1/progress?year=$year&region=$township"
@@ -138,24 +97,7 @@ done
 # --- 5. the same while payments are recorded at full speed -----------------
 # distinct residents still unpaid who owe something, each with what they
 # owe today; one file per connection (bench/wrk_pay.lua)
-today=$(TZ=Asia/Shanghai date +%F)
-psql "$url" -qX -v year="$year" -v day="$today" >"$dir/pay.csv" <<'SQL'
-COPY (
-    SELECT row_number() OVER (ORDER BY g.id_number), g.id_number,
-           l.due - l.subsidy
-      FROM (SELECT r.id_number FROM residents r
-             WHERE r.removed_at IS NULL
-               AND NOT EXISTS (SELECT 1 FROM enrolments e
-                                WHERE e.id_number = r.id_number
-                                  AND e.year = :year AND e.status = 'paid')) g
-      JOIN years y ON y.year = :year
-      JOIN year_tiers yt ON yt.year = y.year AND yt.tier = 1
-     CROSS JOIN LATERAL person_due(y, yt, :'day'::date, g.id_number) l
-     WHERE l.due > l.subsidy
-     ORDER BY g.id_number
-     LIMIT 200000
-) TO STDOUT WITH (FORMAT csv);
-SQL
+bench_unpaid 200000 >"$dir/pay.csv"
 awk -F, -v n="$pay_conns" -v p="$dir/pay." '{ print > (p ((NR - 1) % n)) }' \
     "$dir/pay.csv"
 paid_before=$(psql "$url" -qAtX -c "SELECT count(*) FROM payments")
@@ -205,12 +147,6 @@ row "GET /v1/progress/daily, county" \
     "$(curl_latency 200 "/v1/progress/daily?year=$year&region=$county"); load $(load)"
 
 # --- 8. the table ------------------------------------------------------------
-mkdir -p bench/results
-{
-    echo "# make bench-progress at $commit, $(TZ=Asia/Shanghai date '+%F %T %z')"
-    echo "# $residents residents, $lines detail lines; $(nproc) cores;" \
-        "latencies in ms; 'load' is the 1-minute load average"
-    cat "$table"
-} >"$results"
-echo "written to $results"
+table_write "make bench-progress at $commit, $(TZ=Asia/Shanghai date '+%F %T %z')" \
+    "$residents residents, $lines detail lines; $(nproc) cores; latencies in ms; 'load' is the 1-minute load average"
 [ "$mismatch" -eq 0 ]

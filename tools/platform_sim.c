@@ -5,6 +5,7 @@
  *   platform_sim keygen DIR
  *   platform_sim wechat DIR URL out_trade_no amount_fen transaction_id
  *                [--timestamp N] [--tamper]
+ *   platform_sim wechat-batch DIR < "out_trade_no amount_fen txid" lines
  *   platform_sim alipay DIR URL out_trade_no amount_yuan trade_no [--tamper]
  *
  * Environment: WECHATPAY_MCHID, WECHATPAY_APPID, WECHATPAY_PUBLIC_KEY_ID,
@@ -205,35 +206,27 @@ static char *wechat_body(const char *summary, json_t *resource)
     return text;
 }
 
-static int cmd_wechat(char **argv, int argc)
-{
-    const char *dir = argv[0], *url = argv[1];
-    char *end;
-    long long fen = strtoll(argv[3], &end, 10);
-    if (*argv[3] == '\0' || *end != '\0')
-        die("amount_fen must be an integer");
-    long long ts = (long long)time(NULL);
-    int tamper = 0;
-    for (int i = 5; i < argc; i++) {
-        if (strcmp(argv[i], "--tamper") == 0)
-            tamper = 1;
-        else if (strcmp(argv[i], "--timestamp") == 0 && i + 1 < argc)
-            ts = strtoll(argv[++i], NULL, 10);
-        else
-            die("unknown option");
-    }
-    char apiv3[34];
-    read_apiv3(dir, apiv3);
-    EVP_PKEY *key = read_private(dir, "wechatpay_platform_key.pem");
+/* A signed notification of a successful payment of order out_trade_no:
+ * the body, and the header values that sign it at ts (caller frees the
+ * three strings). tamper: the body is changed after signing. */
+typedef struct {
+    char *body, *sig;
+    char nonce[33], ts[24];
+} wechat_note;
 
-    char paid_at[32], aead_nonce[13], nonce[33], tsbuf[24];
+static void wechat_note_make(const char *apiv3, EVP_PKEY *key,
+                             const char *trade_no, long long fen,
+                             const char *txid, long long ts, int tamper,
+                             wechat_note *out)
+{
+    char paid_at[32], aead_nonce[13];
     beijing_time(paid_at, 1);
     json_t *tx =
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}, "
                   "s:{s:I, s:I, s:s, s:s}}",
                   "appid", env_or("WECHATPAY_APPID", DEFAULT_APPID), "mchid",
                   env_or("WECHATPAY_MCHID", DEFAULT_MCHID), "out_trade_no",
-                  argv[2], "transaction_id", argv[4], "trade_type", "NATIVE",
+                  trade_no, "transaction_id", txid, "trade_type", "NATIVE",
                   "trade_state", "SUCCESS", "trade_state_desc", "支付成功",
                   "bank_type", "OTHERS", "attach", "", "success_time", paid_at,
                   "payer", "openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "amount",
@@ -254,26 +247,62 @@ static int cmd_wechat(char **argv, int argc)
                   "algorithm", "AEAD_AES_256_GCM", "ciphertext", ct_b64,
                   "associated_data", "transaction", "nonce", aead_nonce);
 
-    char *body = wechat_body("支付成功", resource);
-    random_text(nonce, 32);
-    snprintf(tsbuf, sizeof tsbuf, "%lld", ts);
-    size_t mlen = strlen(tsbuf) + strlen(nonce) + strlen(body) + 3;
+    out->body = wechat_body("支付成功", resource);
+    random_text(out->nonce, 32);
+    snprintf(out->ts, sizeof out->ts, "%lld", ts);
+    size_t mlen = strlen(out->ts) + strlen(out->nonce) + strlen(out->body) + 3;
     char *msg = malloc(mlen + 1);
-    snprintf(msg, mlen + 1, "%s\n%s\n%s\n", tsbuf, nonce, body);
-    char *sig = rsa_sha256_sign_b64(key, msg, mlen);
-    if (!sig)
+    snprintf(msg, mlen + 1, "%s\n%s\n%s\n", out->ts, out->nonce, out->body);
+    out->sig = rsa_sha256_sign_b64(key, msg, mlen);
+    if (!out->sig)
         die("signing failed");
     if (tamper) { /* same signature, another body */
-        free(body);
-        body = wechat_body("支付成功 ", resource);
+        free(out->body);
+        out->body = wechat_body("支付成功 ", resource);
     }
+    free(msg);
+    json_decref(resource);
+    free(ct_b64);
+    free(ct);
+    free(plain);
+    json_decref(tx);
+}
+
+static void wechat_note_free(wechat_note *n)
+{
+    free(n->body);
+    free(n->sig);
+}
+
+static int cmd_wechat(char **argv, int argc)
+{
+    const char *dir = argv[0], *url = argv[1];
+    char *end;
+    long long fen = strtoll(argv[3], &end, 10);
+    if (*argv[3] == '\0' || *end != '\0')
+        die("amount_fen must be an integer");
+    long long ts = (long long)time(NULL);
+    int tamper = 0;
+    for (int i = 5; i < argc; i++) {
+        if (strcmp(argv[i], "--tamper") == 0)
+            tamper = 1;
+        else if (strcmp(argv[i], "--timestamp") == 0 && i + 1 < argc)
+            ts = strtoll(argv[++i], NULL, 10);
+        else
+            die("unknown option");
+    }
+    char apiv3[34];
+    read_apiv3(dir, apiv3);
+    EVP_PKEY *key = read_private(dir, "wechatpay_platform_key.pem");
+    wechat_note n;
+    wechat_note_make(apiv3, key, argv[2], fen, argv[4], ts, tamper, &n);
 
     const char *headers[][2] = {
         {"Content-Type", "application/json"},
         {"Expect", ""}, /* no 100-continue round trip */
-        {"Wechatpay-Timestamp", tsbuf},
-        {"Wechatpay-Nonce", nonce},
-        {"Wechatpay-Signature", sig},
+        {"Wechatpay-Timestamp", n.ts},
+        {"Wechatpay-Nonce", n.nonce},
+        {"Wechatpay-Signature", n.sig},
         {"Wechatpay-Serial", env_or("WECHATPAY_PUBLIC_KEY_ID", DEFAULT_KEY_ID)},
         {"Wechatpay-Signature-Type", WECHAT_SIG_TYPE},
     };
@@ -284,21 +313,40 @@ static int cmd_wechat(char **argv, int argc)
                  *headers[i][1] ? " " : "", headers[i][1]); /* "X:" drops X */
         h = curl_slist_append(h, line);
     }
-    printf("POST %s\n%s\n", url, body);
+    printf("POST %s\n%s\n", url, n.body);
     char *answer;
-    long status = post(url, h, body, &answer);
+    long status = post(url, h, n.body, &answer);
     curl_slist_free_all(h);
     free(answer);
-    free(sig);
-    free(msg);
-    free(body);
-    json_decref(resource);
-    free(ct_b64);
-    free(ct);
-    free(plain);
-    json_decref(tx);
+    wechat_note_free(&n);
     EVP_PKEY_free(key);
     return status == 200 || status == 204 ? 0 : 1;
+}
+
+/* For load tests (bench/all.sh): reads "out_trade_no amount_fen
+ * transaction_id" lines on stdin and writes, for each, one line
+ * "timestamp TAB nonce TAB signature TAB body" (the body is compact JSON:
+ * no tab, no newline), signed now. The notifications stay fresh for
+ * WECHAT_MAX_SKEW_SECONDS. */
+static int cmd_wechat_batch(const char *dir)
+{
+    char apiv3[34], line[256], trade_no[64], txid[96];
+    long long fen;
+    read_apiv3(dir, apiv3);
+    EVP_PKEY *key = read_private(dir, "wechatpay_platform_key.pem");
+    while (fgets(line, sizeof line, stdin)) {
+        if (sscanf(line, "%63s %lld %95s", trade_no, &fen, txid) != 3)
+            die("wechat-batch: lines must be out_trade_no amount_fen "
+                "transaction_id");
+        wechat_note n;
+        wechat_note_make(apiv3, key, trade_no, fen, txid, (long long)time(NULL),
+                         0, &n);
+        if (printf("%s\t%s\t%s\t%s\n", n.ts, n.nonce, n.sig, n.body) < 0)
+            die(strerror(errno));
+        wechat_note_free(&n);
+    }
+    EVP_PKEY_free(key);
+    return fflush(stdout) == 0 ? 0 : 2;
 }
 
 /* Appends s to w percent-encoded as a form does (space as '+'). */
@@ -419,6 +467,8 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (argc == 3 && strcmp(argv[1], "keygen") == 0)
         rc = cmd_keygen(argv[2]);
+    else if (argc == 3 && strcmp(argv[1], "wechat-batch") == 0)
+        rc = cmd_wechat_batch(argv[2]);
     else if (argc >= 7 && strcmp(argv[1], "wechat") == 0)
         rc = cmd_wechat(argv + 2, argc - 2);
     else if (argc >= 7 && strcmp(argv[1], "alipay") == 0)
@@ -428,6 +478,7 @@ int main(int argc, char **argv)
                 "usage: platform_sim keygen DIR\n"
                 "       platform_sim wechat DIR URL out_trade_no amount_fen "
                 "transaction_id [--timestamp N] [--tamper]\n"
+                "       platform_sim wechat-batch DIR < lines\n"
                 "       platform_sim alipay DIR URL out_trade_no amount_yuan "
                 "trade_no [--tamper]\n");
     curl_global_cleanup();

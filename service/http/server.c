@@ -448,7 +448,9 @@ server *server_start(app *a)
         unescape, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->http_threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        /* no SO_REUSEPORT: a second instance on a taken port must fail
+         * to start, not silently share the port (libmicrohttpd's default
+         * SO_REUSEADDR still lets a restart bind at once) */
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         log_msg(LOG_ERROR, "cannot listen on port %u", c->port);

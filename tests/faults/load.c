@@ -9,6 +9,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "faults/faults.h"
+#include "integration/harness.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -57,24 +58,6 @@ void faults_person_id(int h, int p, char out[19])
     out[18] = '\0';
 }
 
-typedef struct {
-    char *data;
-    size_t len;
-} sink;
-
-static size_t on_body(char *ptr, size_t size, size_t n, void *cls)
-{
-    sink *s = cls;
-    char *p = realloc(s->data, s->len + size * n + 1);
-    if (!p)
-        return 0;
-    memcpy(p + s->len, ptr, size * n);
-    s->data = p;
-    s->len += size * n;
-    s->data[s->len] = '\0';
-    return size * n;
-}
-
 long faults_post(const char *path, const char *const *headers,
                  const char *ctype, const char *body, int *curl_code,
                  char **reply)
@@ -86,7 +69,7 @@ long faults_post(const char *path, const char *const *headers,
     h = curl_slist_append(h, "Expect:");
     for (size_t i = 0; headers && headers[i]; i++)
         h = curl_slist_append(h, headers[i]);
-    sink s = {0};
+    harness_sink s = {0};
     long status = 0;
     CURL *c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_URL, url);
@@ -95,7 +78,7 @@ long faults_post(const char *path, const char *const *headers,
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L); /* a hang is a finding */
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_sink_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
     CURLcode rc = curl_easy_perform(c);
     if (rc == CURLE_OK)

@@ -227,14 +227,9 @@ char *harness_sql(const char *sql)
     return out;
 }
 
-typedef struct {
-    char *data;
-    size_t len;
-} sink;
-
-static size_t on_body(char *ptr, size_t size, size_t n, void *cls)
+size_t harness_sink_write(char *ptr, size_t size, size_t n, void *cls)
 {
-    sink *s = cls;
+    harness_sink *s = cls;
     char *p = realloc(s->data, s->len + size * n + 1);
     if (!p)
         return 0;
@@ -318,7 +313,7 @@ static http_reply perform(const char *method, const char *path,
                           const char *const *extra)
 {
     http_reply r = {0};
-    sink s = {0};
+    harness_sink s = {0};
     char url[1024], auth[600], ct[200];
     snprintf(url, sizeof url, "%s%s", base_url, path);
     CURL *c = curl_easy_init();
@@ -345,7 +340,7 @@ static http_reply perform(const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_sink_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);

@@ -48,6 +48,15 @@ const char *harness_base_url(void);
 unsigned harness_port(void);
 pid_t harness_service_pid(void);
 
+/* A growing, NUL-terminated response body for libcurl's
+ * CURLOPT_WRITEFUNCTION (harness_sink_write, with the sink as its data);
+ * the caller frees data. */
+typedef struct {
+    char *data;
+    size_t len;
+} harness_sink;
+size_t harness_sink_write(char *ptr, size_t size, size_t n, void *cls);
+
 /* One request. token may be NULL; ctype and body may be NULL. */
 http_reply http(const char *method, const char *path, const char *token,
                 const char *ctype, const char *body);

@@ -108,8 +108,12 @@ static bool conn_prepare_all(db_pool *p, db_conn *c)
  * statement with a 503 while the database is back. */
 static bool conn_alive(db_conn *c)
 {
-    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
-        return false;
+    /* a dying backend may first send a last notice ("terminating
+     * connection because of crash of another server process"): one read
+     * takes the notice, the next finds the end of the stream */
+    for (int i = 0; i < 3; i++)
+        if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
+            return false;
     PGnotify *n;
     while ((n = PQnotifies(c->pg)) != NULL)
         PQfreemem(n);

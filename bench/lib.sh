@@ -108,12 +108,31 @@ JSON
     send PUT "/v1/years/$year" application/json "$dir/year.json" >/dev/null
     echo "importing the roster"
     t0=$(date +%s.%N)
-    send POST /v1/households/import text/csv "$dir/roster.csv" | head -c 120
+    # into a file first: "send | head" under pipefail could end the caller
+    # when head closes the pipe early (SIGPIPE, curl error 23)
+    send POST /v1/households/import text/csv "$dir/roster.csv" >"$dir/roster.out"
     t1=$(date +%s.%N)
+    head -c 120 "$dir/roster.out"
     echo
     roster_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
     roster_load=$(load)
     echo "roster import: $roster_s s (load average $roster_load)"
+}
+
+# Starts POST /v1/payments at full speed in the background (wrk_pid):
+# "conns" connections, each paying its own slice of $dir/pay.csv (from
+# bench_unpaid), for "seconds"; wrk's output goes to $dir/wrk-pay.out.
+bench_pay_start() { # conns seconds
+    local conns=$1 seconds=$2
+    awk -F, -v n="$conns" -v p="$dir/pay." '{ print > (p ((NR - 1) % n)) }' \
+        "$dir/pay.csv"
+    local paid_at
+    paid_at=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)
+    wrk -t"$conns" -c"$conns" -d"${seconds}s" --timeout 10s \
+        -H "Authorization: Bearer $token" -s bench/wrk_pay.lua \
+        "http://localhost:$port/v1/payments" -- "$dir/pay." "$year" "$paid_at" \
+        >"$dir/wrk-pay.out" 2>&1 &
+    wrk_pid=$!
 }
 
 # Targets per village: 95 % of its residents, and of its dibao holders.

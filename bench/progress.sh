@@ -98,14 +98,8 @@ done
 # distinct residents still unpaid who owe something, each with what they
 # owe today; one file per connection (bench/wrk_pay.lua)
 bench_unpaid 200000 >"$dir/pay.csv"
-awk -F, -v n="$pay_conns" -v p="$dir/pay." '{ print > (p ((NR - 1) % n)) }' \
-    "$dir/pay.csv"
 paid_before=$(psql "$url" -qAtX -c "SELECT count(*) FROM payments")
-paid_at=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)
-wrk -t"$pay_conns" -c"$pay_conns" -d"${pay_seconds}s" --timeout 10s -H "$auth" \
-    -s bench/wrk_pay.lua "http://localhost:$port/v1/payments" \
-    -- "$dir/pay." "$year" "$paid_at" >"$dir/wrk-pay.out" 2>&1 &
-wrk_pid=$!
+bench_pay_start "$pay_conns" "$pay_seconds"
 sleep 2 # let the payments reach full speed
 # the report, one connection, for the rest of the payment run
 r=$(wrk_report "$((pay_seconds - 4))" "$q_county")

@@ -18,24 +18,7 @@ county=511724000000
 bench_init readlane 18184
 
 bench_start "$residents" >/dev/null
-# bench_county without its "| head" (a SIGPIPE there ends this script)
-send POST /v1/regions/import text/csv "$dir/regions.csv" >/dev/null
-for c in dibao:低保对象 tekun:特困人员 orphan:孤儿; do
-    echo "{\"name\":\"${c#*:}\"}" >"$dir/cat.json"
-    send PUT "/v1/categories/${c%%:*}" application/json "$dir/cat.json" >/dev/null
-done
-year=$(($(TZ=Asia/Shanghai date +%Y) + 1))
-cat >"$dir/year.json" <<JSON
-{"collection_start":"$((year - 1))-09-01","collection_end":"$((year - 1))-12-31",
- "tiers":[{"tier":1,"contribution":38000,"fiscal_subsidy":64000},
-          {"tier":2,"contribution":76000,"fiscal_subsidy":64000}],
- "subsidies":[{"category":"dibao","tier":1,"subsidy":34000},
-              {"category":"tekun","tier":1,"subsidy":38000},
-              {"category":"orphan","tier":1,"subsidy":38000}]}
-JSON
-send PUT "/v1/years/$year" application/json "$dir/year.json" >"$dir/year.out" ||
-    { cat "$dir/year.out"; exit 1; }
-send POST /v1/households/import text/csv "$dir/roster.csv" >"$dir/roster.out"
+bench_county >/dev/null
 psql "$url" -qX -c "VACUUM (ANALYZE)" >/dev/null
 auth="Authorization: Bearer $token"
 field() { # RESULT-line name → value
@@ -65,13 +48,7 @@ COPY (
      ORDER BY r.id_number
 ) TO STDOUT WITH (FORMAT csv);
 SQL
-awk -F, -v n="$pay_conns" -v p="$dir/pay." '{ print > (p ((NR - 1) % n)) }' \
-    "$dir/pay.csv"
-paid_at=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)
-wrk -t"$pay_conns" -c"$pay_conns" -d"${pay_seconds}s" --timeout 10s -H "$auth" \
-    -s bench/wrk_pay.lua "http://localhost:$port/v1/payments" \
-    -- "$dir/pay." "$year" "$paid_at" >"$dir/wrk-pay.out" 2>&1 &
-wrk_pid=$!
+bench_pay_start "$pay_conns" "$pay_seconds"
 sleep 2 # let the payments reach full speed
 r=$(wrk_report "$((pay_seconds - 4))" "$q")
 l=$(load)

@@ -123,27 +123,33 @@ void handle_progress_daily(request *rq)
     if (bound_or_reply(rq, "from", &x.from) != OUT_CONTINUE ||
         bound_or_reply(rq, "to", &x.to) != OUT_CONTINUE)
         return;
-    /* the region's target comes with the report of the region itself */
-    progress_report r;
-    if (progress_report_or_reply(rq, &r) != OUT_CONTINUE)
+    int year;
+    db_region region;
+    progress_cell total = {0};
+    if (progress_scope_or_reply(rq, &year, &region) != OUT_CONTINUE ||
+        progress_region_target_or_reply(rq, year, &region, &total) !=
+            OUT_CONTINUE)
         return;
     x.days = json_array();
-    x.has_target = r.total.all.has_target;
-    x.target = r.total.all.target;
-    db_status st = db_progress_days(rq->db, r.year, r.region_code, add_day, &x);
+    x.has_target = total.has_target;
+    x.target = total.target;
+    db_status st = db_progress_days(rq->db, year, region.code, add_day, &x);
     if (st != DB_OK) {
         json_decref(x.days);
-        progress_report_free(&r);
         reply_db_error(rq, st);
         return;
     }
-    json_t *body = json_pack(
-        "{s:i,s:s,s:s,s:o,s:o,s:I,s:o}", "year", r.year, "region",
-        r.region_code, "region_name", r.region_name, "target",
-        r.total.all.has_target ? json_integer(r.total.all.target) : json_null(),
-        "rate",
-        r.total.all.has_rate ? json_string(r.total.all.rate) : json_null(),
-        "enrolled", (json_int_t)r.total.all.enrolled, "days", x.days);
-    progress_report_free(&r);
+    /* every change is dated no later than now, so the days add up to the
+     * count a report shows */
+    total.enrolled = x.enrolled;
+    char rate[32];
+    bool has_rate =
+        total.has_target && rate_format(total.enrolled, total.target, rate);
+    json_t *body =
+        json_pack("{s:i,s:s,s:s,s:o,s:o,s:I,s:o}", "year", year, "region",
+                  region.code, "region_name", region.name, "target",
+                  total.has_target ? json_integer(total.target) : json_null(),
+                  "rate", has_rate ? json_string(rate) : json_null(),
+                  "enrolled", (json_int_t)total.enrolled, "days", x.days);
     reply_json(rq, 200, body);
 }

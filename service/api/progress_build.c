@@ -290,6 +290,28 @@ static void add_enrolled(void *cls, const char *child, const char *grp,
         }
 }
 
+outcome progress_region_target_or_reply(request *rq, int year,
+                                        const db_region *region,
+                                        progress_cell *out)
+{
+    progress_report none = {0}; /* no group columns: 'all' only */
+    target_ctx tx = {NULL, 0, 0, &none, false};
+    db_status st = db_progress_targets(rq->db, year, region->code, "{all}",
+                                       add_target, &tx);
+    if (st == DB_OK && !tx.overflow)
+        set_target(out, &tx, region->code, region->level, -1);
+    free(tx.rows);
+    if (st != DB_OK) {
+        reply_db_error(rq, st);
+        return OUT_REPLIED;
+    }
+    if (tx.overflow) {
+        reply_error(rq, 500, "internal", NULL, "too many targets");
+        return OUT_REPLIED;
+    }
+    return OUT_CONTINUE;
+}
+
 outcome progress_report_or_reply(request *rq, progress_report *out)
 {
     memset(out, 0, sizeof *out);

@@ -23,6 +23,12 @@ outcome region_in_scope_or_reply(request *rq, const char *code, db_region *out);
  * caller's own), checked and inside the caller's scope. */
 outcome progress_scope_or_reply(request *rq, int *year, db_region *region);
 
+/* The target shown for region itself (own, else its children's sum) in
+ * out->has_target / out->target. Replies 500/503 itself. */
+outcome progress_region_target_or_reply(request *rq, int year,
+                                        const db_region *region,
+                                        progress_cell *out);
+
 /* "2026-12-10T18:30:00+08:00" and "2026年12月10日18时30分" for a Unix
  * time, in Beijing time. */
 void progress_format_time(int64_t unix_s, char iso[40], char label[40]);

@@ -9,22 +9,13 @@
 --   wrk -tN -cM -d60s -s bench/wrk_order.lua URL -- PREFIX YEAR OUT
 
 dofile("bench/wrk_report.lua")
-
-local counter = 0
-
-function setup(thread)
-    thread:set("id", counter)
-    counter = counter + 1
-end
+dofile("bench/wrk_slices.lua")
 
 local lines, next_line, year, out
 
 function init(args)
     year = args[2]
-    lines, next_line = {}, 1
-    for line in io.lines(args[1] .. id) do
-        table.insert(lines, line)
-    end
+    lines, next_line = read_slice(args[1]), 1
     out = assert(io.open(args[3] .. id, "w"))
     out:setvbuf("line")
     wrk.method = "POST"

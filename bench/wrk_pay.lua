@@ -9,22 +9,13 @@
 
 -- the RESULT line at the end (done()) is wrk_report.lua's
 dofile("bench/wrk_report.lua")
-
-local counter = 0
-
-function setup(thread)
-    thread:set("id", counter)
-    counter = counter + 1
-end
+dofile("bench/wrk_slices.lua")
 
 local lines, next_line, year, paid_at
 
 function init(args)
     year, paid_at = args[2], args[3]
-    lines, next_line = {}, 1
-    for line in io.lines(args[1] .. id) do
-        table.insert(lines, line)
-    end
+    lines, next_line = read_slice(args[1]), 1
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/json"
 end

@@ -7,22 +7,13 @@
 --   wrk -tN -cM -d15s -s bench/wrk_wechat.lua URL -- PREFIX SERIAL
 
 dofile("bench/wrk_report.lua")
-
-local counter = 0
-
-function setup(thread)
-    thread:set("id", counter)
-    counter = counter + 1
-end
+dofile("bench/wrk_slices.lua")
 
 local notes, next_note, path, serial
 
 function init(args)
     serial = args[2]
-    notes, next_note = {}, 1
-    for line in io.lines(args[1] .. id) do
-        table.insert(notes, line)
-    end
+    notes, next_note = read_slice(args[1]), 1
     path = wrk.path
 end
 

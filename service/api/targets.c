@@ -32,6 +32,7 @@ typedef struct {
     size_t n, cap;
     json_t *rejected; /* owned */
     bool csv;
+    bool seen_header, header_ok; /* CSV: its first record */
     bool nomem;
 } target_lines;
 
@@ -114,8 +115,14 @@ static void add_line(target_lines *t, size_t line, const char *region,
 static int csv_line(void *cls, const csv_record *rec)
 {
     target_lines *t = cls;
-    if (rec->line == 1)
-        return 0; /* the header, checked by the caller */
+    if (!t->seen_header) { /* the first record: the header, or stop */
+        t->seen_header = true;
+        t->header_ok = !rec->error && rec->nfields == 3 &&
+                       !strcmp(rec->fields[0], "region_code") &&
+                       !strcmp(rec->fields[1], "group") &&
+                       !strcmp(rec->fields[2], "target");
+        return t->header_ok ? 0 : 1;
+    }
     if (rec->error) {
         reject(t, rec->line, "line", rec->error);
         return 0;
@@ -128,33 +135,17 @@ static int csv_line(void *cls, const csv_record *rec)
     return 0;
 }
 
-static int csv_header_ok(void *cls, const csv_record *rec)
-{
-    bool *ok = cls;
-    *ok = !rec->error && rec->nfields == 3 &&
-          !strcmp(rec->fields[0], "region_code") &&
-          !strcmp(rec->fields[1], "group") && !strcmp(rec->fields[2], "target");
-    return 1; /* the first record is all we read */
-}
-
 static outcome csv_lines_or_reply(request *rq, target_lines *t)
 {
-    bool header = false;
-    csv_reader *h = csv_reader_new(csv_header_ok, &header, 200, 8);
     csv_reader *r = csv_reader_new(csv_line, t, 200, 8);
-    if (h) {
-        csv_feed(h, rq->body.data ? rq->body.data : "", rq->body.len);
-        csv_finish(h);
-    }
     csv_status st = CSV_ERR_NOMEM;
-    if (h && r && header) {
-        st = csv_feed(r, rq->body.data, rq->body.len);
+    if (r) {
+        st = csv_feed(r, rq->body.data ? rq->body.data : "", rq->body.len);
         if (st == CSV_OK)
             st = csv_finish(r);
+        csv_reader_free(r);
     }
-    csv_reader_free(h);
-    csv_reader_free(r);
-    if (h && r && !header) {
+    if (r && !t->header_ok) {
         reply_error(rq, 400, "validation_failed", "header",
                     "the header must be region_code,group,target");
         return OUT_REPLIED;
